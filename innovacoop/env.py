@@ -1,0 +1,82 @@
+"""Reading configuration from the environment, failing with one clear line per variable."""
+
+import os
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+# Transports a Celery broker URL may name; anything else is a typo we want to catch at start-up.
+BROKER_SCHEMES = {"redis", "rediss", "amqp", "amqps", "pyamqp", "memory", "sqs", "filesystem"}
+
+
+def get_str(name, default=""):
+    return os.environ.get(name, default).strip()
+
+
+def get_bool(name, default=False):
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def get_int(name, default):
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def get_list(name, default=()):
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def get_database(name, default_sqlite_path):
+    """DATABASE_URL as Django's DATABASES['default']; unset means an SQLite file."""
+    raw = get_str(name)
+    if not raw:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(default_sqlite_path),
+            # A busy web process and an eager task share the file: wait rather than fail.
+            "OPTIONS": {"timeout": 20},
+        }
+    try:
+        config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
+    except Exception as exc:
+        raise ImproperlyConfigured(f"{name} is not a valid database URL ({exc}).") from None
+    if not config.get("ENGINE") or not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name} must name a database engine and a database name.")
+    return config
+
+
+def get_broker_url(name):
+    """The Celery broker URL, or '' when unset (tasks then run eagerly in-process)."""
+    raw = get_str(name)
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in BROKER_SCHEMES or (parts.scheme != "memory" and not parts.netloc):
+        raise ImproperlyConfigured(
+            f"{name} is not a valid broker URL (expected e.g. redis://127.0.0.1:6379/0)."
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a non-numeric port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has an invalid port.") from None
+    return raw

@@ -1,0 +1,62 @@
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+from kombu import Connection
+
+logger = logging.getLogger(__name__)
+
+BROKER_TIMEOUT_SECONDS = 3
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+
+def database_is_reachable():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("Health check: database unreachable")
+        return False
+    return True
+
+
+def broker_is_reachable():
+    """True when tasks run eagerly (no broker needed) or the broker accepts a connection."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return True
+    try:
+        with Connection(
+            settings.CELERY_BROKER_URL, connect_timeout=BROKER_TIMEOUT_SECONDS
+        ) as broker:
+            broker.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+    except Exception:
+        logger.warning("Health check: broker unreachable", exc_info=True)
+        return False
+    return True
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness for load balancers and compose: 200 when every dependency answers, else 503."""
+    checks = {
+        "database": "ok" if database_is_reachable() else "unreachable",
+        "broker": (
+            "eager"
+            if settings.CELERY_TASK_ALWAYS_EAGER
+            else ("ok" if broker_is_reachable() else "unreachable")
+        ),
+    }
+    healthy = all(value in ("ok", "eager") for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,72 @@
+"""Fixtures shared by every test module: personas and the browser set-up."""
+
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+from tests.innovacoop.factories import UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
+# tests themselves are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """allauth's rate limits live in the cache; each test starts with none spent."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(is_staff=True, is_superuser=True, verified=True)
+
+
+@pytest.fixture
+def member_user(db):
+    return UserFactory(verified=True)
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+# --- Browser tests -------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests skip with a reason where Chromium is missing, except in CI where they must run."""
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        return  # let them fail loudly: CI must run the browser journeys
+    skip = pytest.mark.skip(
+        reason=f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package "
+        "(scripts/test does so when run as root) or set CHROMIUM_PATH."
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
