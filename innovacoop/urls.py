@@ -9,4 +9,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("members/", include("members.urls")),
+    path("networks/", include("networks.urls")),
+    path("calls/", include("funding.urls")),
+    path("partnerships/", include("partnerships.urls")),
+    path("startups/", include("startups.urls")),
 ]
