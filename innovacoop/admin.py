@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from innovacoop.models import User
+from innovacoop import mail
+from innovacoop.models import Delivery, User
 
 admin.site.site_header = _("InnovaCoop administration")
 admin.site.site_title = _("InnovaCoop")
@@ -33,3 +34,41 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The email ledger: what was sent to whom and why, and what failed (with its error)."""
+
+    list_display = ["created_at", "kind", "to_email", "language", "state", "attempts", "sent_at"]
+    list_filter = ["state", "kind", "language"]
+    search_fields = ["to_email", "key", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+    readonly_fields = [
+        "key",
+        "kind",
+        "recipient",
+        "to_email",
+        "language",
+        "subject",
+        "body_text",
+        "headers",
+        "state",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "created_at",
+        "updated_at",
+    ]
+    exclude = ["body_html", "claim_token"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Send the selected emails again"))
+    def resend(self, request, queryset):
+        count = mail.delivery_resend(queryset)
+        self.message_user(request, _("%(count)d emails queued again.") % {"count": count})

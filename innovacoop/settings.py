@@ -187,6 +187,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Every periodic job of the portal, in one place. django-celery-beat copies these into the
+# database at start-up, where staff can see them and change their times in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-email-deliveries": {
+        "task": "innovacoop.sweep_deliveries",
+        "schedule": 300.0,
+    },
+}
 
 # Security. Production defaults apply whenever DEBUG is off; each can be relaxed by the
 # environment for a deployment behind a proxy that terminates TLS differently.

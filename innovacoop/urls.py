@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from innovacoop import views
+from innovacoop import language, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
     path("networks/", include("networks.urls")),

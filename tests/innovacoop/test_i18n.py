@@ -35,3 +35,17 @@ def test_sign_in_page_is_translated(client):
     assert "Accedi" in client.get("/accounts/login/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Sign in" in client.get("/accounts/login/").content.decode()
+
+
+def test_switching_language_is_remembered_for_emails(client, member_user):
+    client.force_login(member_user)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    member_user.refresh_from_db()
+    assert member_user.language == "en"
+
+
+def test_get_on_the_language_switch_changes_nothing(client, member_user):
+    client.force_login(member_user)
+    client.get("/i18n/setlang/?language=en")
+    member_user.refresh_from_db()
+    assert member_user.language == "it"
