@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "django_countries",
     "django_celery_beat",
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 from kombu import Connection
 
+from funding.selectors import closing_calls
+
 logger = logging.getLogger(__name__)
 
 BROKER_TIMEOUT_SECONDS = 3
@@ -15,6 +17,11 @@ BROKER_TIMEOUT_SECONDS = 3
 
 class HomeView(TemplateView):
     template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["closing_calls"] = closing_calls(limit=6)
+        return context
 
 
 def database_is_reachable():

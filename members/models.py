@@ -1,8 +1,16 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from localflavor.it.it_province import PROVINCE_CHOICES
 
 from innovacoop.i18n import localized
+from members.data.nuts import NUTS2_CHOICES, nuts2_for_province
+from members.validators import normalize_phone, normalize_vat, validate_phone, validate_vat_number
 
 
 class Sector(models.Model):
@@ -143,3 +151,226 @@ class AssociationFigure(models.Model):
 
     def __str__(self):
         return f"{self.association}: {self.get_metric_display()} {self.value} ({self.year})"
+
+
+class CooperativeQuerySet(models.QuerySet):
+    def active(self):
+        """Cooperatives shown in the public directory."""
+        return self.filter(is_active=True)
+
+    def of_association(self, association):
+        """Members of the association or of an association within it (e.g. a territorial one)."""
+        members = Q(associations=association) | Q(associations__parent=association)
+        return self.filter(pk__in=Cooperative.objects.filter(members).values("pk"))
+
+    def with_directory_data(self):
+        """Everything a directory card shows, in a fixed number of queries."""
+        return self.select_related("main_sector", "main_sector__section").prefetch_related(
+            "associations", "themes"
+        )
+
+
+class Cooperative(models.Model):
+    """A member cooperative of the federation."""
+
+    class Type(models.TextChoices):
+        WORKER = "worker", _("Worker cooperative")
+        SOCIAL_A = "social_a", _("Social cooperative (type A)")
+        SOCIAL_B = "social_b", _("Social cooperative (type B)")
+        AGRICULTURAL = "agricultural", _("Agricultural cooperative")
+        CONSUMER = "consumer", _("Consumer cooperative")
+        HOUSING = "housing", _("Housing cooperative")
+        COMMUNITY = "community", _("Community cooperative")
+        RETAIL = "retail", _("Retailers' / users' cooperative")
+        CONSORTIUM = "consortium", _("Cooperative consortium")
+
+    class TurnoverBand(models.TextChoices):
+        UNDER_2M = "under_2m", _("up to 2 million EUR")
+        FROM_2M_TO_10M = "2m_10m", _("2 to 10 million EUR")
+        FROM_10M_TO_50M = "10m_50m", _("10 to 50 million EUR")
+        OVER_50M = "over_50m", _("over 50 million EUR")
+
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    vat_number = models.CharField(
+        _("VAT number (Partita IVA)"),
+        # Room for the "IT" prefix and spaces as typed; stored as the 11 digits.
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_vat_number],
+        help_text=_("11 digits, checked; the IT prefix and spaces are removed. Empty if unknown."),
+    )
+    cooperative_type = models.CharField(
+        _("cooperative type"), max_length=20, choices=Type.choices, blank=True
+    )
+    main_sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("main sector"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="main_cooperatives",
+        limit_choices_to={"section__isnull": False},
+        help_text=_("A NACE division (two digits)."),
+    )
+    sectors = models.ManyToManyField(
+        Sector,
+        verbose_name=_("other sectors"),
+        blank=True,
+        related_name="cooperatives",
+        limit_choices_to={"section__isnull": False},
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=2, choices=PROVINCE_CHOICES, blank=True)
+    region = models.CharField(
+        _("region (NUTS-2)"),
+        max_length=4,
+        choices=NUTS2_CHOICES,
+        blank=True,
+        help_text=_("Derived from the province when there is one."),
+    )
+    employee_count = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    member_count = models.PositiveIntegerField(_("members (shareholders)"), null=True, blank=True)
+    turnover_band = models.CharField(
+        _("turnover"), max_length=10, choices=TurnoverBand.choices, blank=True
+    )
+    year_founded = models.PositiveSmallIntegerField(
+        _("year founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1850), MaxValueValidator(2100)],
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("innovation themes"), blank=True, related_name="cooperatives"
+    )
+    countries_of_interest = CountryField(
+        _("countries of interest"),
+        multiple=True,
+        blank=True,
+        help_text=_("Countries where the cooperative wants to work or find partners."),
+    )
+    associations = models.ManyToManyField(
+        Association, verbose_name=_("associations"), blank=True, related_name="cooperatives"
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive cooperatives leave the directory.")
+    )
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, help_text=_("Invented for the demo: not a real cooperative.")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CooperativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cooperative")
+        verbose_name_plural = _("cooperatives")
+        ordering = ["legal_name"]
+        indexes = [models.Index(fields=["province"]), models.Index(fields=["cooperative_type"])]
+
+    def __str__(self):
+        return self.legal_name
+
+    def save(self, *args, **kwargs):
+        self.normalize()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:cooperative-detail", kwargs={"slug": self.slug})
+
+    def clean_fields(self, exclude=None):
+        self.normalize()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        super().clean()
+        if self.main_sector_id and self.main_sector.is_section:
+            raise ValidationError(
+                {"main_sector": _("Choose a NACE division (two digits), not a section.")}
+            )
+
+    def normalize(self):
+        """Compact VAT and phone numbers, and the region that follows from the province."""
+        self.vat_number = normalize_vat(self.vat_number) or None
+        if self.phone:
+            self.phone = normalize_phone(self.phone)
+        if self.province:
+            self.region = nuts2_for_province(self.province) or self.region
+
+
+class CooperativeContact(models.Model):
+    """A person to contact at a cooperative; shown to signed-in members and staff only."""
+
+    cooperative = models.ForeignKey(
+        Cooperative,
+        verbose_name=_("cooperative"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role"), max_length=150, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact people")
+        ordering = ["cooperative", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "name"], name="unique_contact_name_per_cooperative"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.cooperative})"
+
+    def save(self, *args, **kwargs):
+        if self.phone:
+            self.phone = normalize_phone(self.phone)
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A person belongs to a cooperative with a role."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        EDITOR = "editor", _("Editor")
+        VIEWER = "viewer", _("Viewer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    cooperative = models.ForeignKey(
+        Cooperative,
+        verbose_name=_("cooperative"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["cooperative", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "cooperative"], name="unique_membership_per_cooperative"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} - {self.cooperative} ({self.get_role_display()})"

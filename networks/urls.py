@@ -1,4 +1,10 @@
+from django.urls import path
+
+from networks import views
+
 app_name = "networks"
 
-# Routes are added as the pages of this app are built.
-urlpatterns = []
+urlpatterns = [
+    path("", views.BodyListView.as_view(), name="body-list"),
+    path("<slug:slug>/", views.BodyDetailView.as_view(), name="body-detail"),
+]

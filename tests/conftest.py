@@ -49,7 +49,12 @@ def staff_client(client, staff_user):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests skip with a reason where Chromium is missing, except in CI where they must run."""
+    """Browser tests run last, and skip with a reason where Chromium is missing (not in CI).
+
+    They run last because a transactional test empties the database when it ends, data
+    migrations' rows included (NACE sectors, themes), which the other tests rely on.
+    """
+    items.sort(key=lambda item: "browser" in item.keywords)
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI", "").lower() == "true":

@@ -1,0 +1,157 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, JSON
+
+from funding import services
+from funding.models import ApplicantType, Call, Deadline, Follow, Programme
+from funding.resources import CallResource
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "level", "managing_authority"]
+    list_filter = ["level"]
+    search_fields = ["name", "acronym", "managing_authority"]
+
+
+@admin.register(ApplicantType)
+class ApplicantTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_it", "name_en", "position"]
+    search_fields = ["code", "name_it", "name_en"]
+
+
+class DeadlineInline(admin.TabularInline):
+    model = Deadline
+    extra = 1
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Call.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Call.Status.values:
+            return queryset.with_status_value(self.value())
+        return queryset
+
+
+@admin.register(Call)
+class CallAdmin(ImportExportModelAdmin):
+    resource_classes = [CallResource]
+    formats = [CSV, JSON]
+    inlines = [DeadlineInline]
+    list_display = [
+        "title",
+        "identifier",
+        "programme",
+        "status_display",
+        "next_deadline_display",
+        "publication_state",
+        "is_demo",
+    ]
+    list_filter = [
+        StatusFilter,
+        "publication_state",
+        "programme__level",
+        "programme",
+        "consortium_required",
+        "is_demo",
+    ]
+    search_fields = ["title", "identifier", "summary"]
+    list_select_related = ["programme"]
+    autocomplete_fields = ["programme", "sectors", "themes"]
+    filter_horizontal = ["applicant_types"]
+    prepopulated_fields = {"slug": ["identifier"]}
+    readonly_fields = ["published_at", "created_at", "updated_at"]
+    date_hierarchy = "opens_at"
+    actions = ["publish", "archive", "duplicate"]
+    fieldsets = (
+        (None, {"fields": ("programme", "identifier", "slug", "title", "summary", "description")}),
+        (_("Dates"), {"fields": ("opens_at",)}),
+        (_("Money"), {"fields": ("total_budget", "grant_per_project", "funding_rate")}),
+        (
+            _("Eligibility"),
+            {
+                "fields": (
+                    "applicant_types",
+                    "eligible_countries",
+                    "consortium_required",
+                    "min_partners",
+                    "sectors",
+                    "themes",
+                )
+            },
+        ),
+        (
+            _("Source and publication"),
+            {
+                "fields": (
+                    "official_url",
+                    "language",
+                    "source",
+                    "last_checked",
+                    "publication_state",
+                    "is_demo",
+                    "published_at",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status()
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, call):
+        return Call.Status(call.status).label
+
+    @admin.display(description=_("next deadline"), ordering="next_deadline")
+    def next_deadline_display(self, call):
+        return call.next_deadline or "—"
+
+    @admin.action(description=_("Publish the selected calls"), permissions=["change"])
+    def publish(self, request, queryset):
+        count = services.calls_publish(calls=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d call published.", "%(count)d calls published.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Archive the selected calls"), permissions=["change"])
+    def archive(self, request, queryset):
+        count = services.calls_archive(calls=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d call archived.", "%(count)d calls archived.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Duplicate the selected calls as drafts"), permissions=["add"])
+    def duplicate(self, request, queryset):
+        copies = [services.call_duplicate(call=call) for call in queryset]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d draft copy created.", "%(count)d draft copies created.", len(copies)
+            )
+            % {"count": len(copies)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ["call", "user", "created_at"]
+    list_select_related = ["call", "user"]
+    search_fields = ["call__title", "call__identifier", "user__email"]
+    raw_id_fields = ["call", "user"]

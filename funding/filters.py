@@ -1,0 +1,305 @@
+"""The one FilterSet of calls: the catalogue, both feeds and saved-search alerts use it.
+
+It works from a plain QueryDict (no request), so an alert can store `urlencode()` of the
+catalogue's query string and rebuild the same selection later:
+
+    CallFilterSet(QueryDict(saved_query)).qs
+
+Invalid values become form errors (`filterset.errors`) and the invalid filter is left out;
+callers that must not widen a selection (alerts) check `filterset.is_valid()` first.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from funding.models import (
+    DEADLINE_ORDER,
+    ApplicantType,
+    Call,
+    Deadline,
+    Programme,
+    status_conditions,
+)
+from members.models import Sector, Theme
+
+MAX_BUDGET = 10**13  # far above any call; keeps the value within the database column
+MIN_YEAR, MAX_YEAR = 1990, 2200
+
+
+class Sort:
+    DEADLINE = "deadline"
+    NEWEST = "newest"
+    RELEVANCE = "relevance"
+    CHOICES = [
+        (DEADLINE, _("Closest deadline")),
+        (NEWEST, _("Newest")),
+        (RELEVANCE, _("Relevance")),
+    ]
+
+
+class CallFilterForm(forms.Form):
+    def _plausible_date(self, name):
+        # Far-off years overflow when converted to UTC: refuse them as a form error.
+        value = self.cleaned_data.get(name)
+        if value and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise forms.ValidationError(
+                _("Give a date between %(first)s and %(last)s.")
+                % {"first": MIN_YEAR, "last": MAX_YEAR}
+            )
+        return value
+
+    def clean_deadline_from(self):
+        return self._plausible_date("deadline_from")
+
+    def clean_deadline_to(self):
+        return self._plausible_date("deadline_to")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("deadline_from"), cleaned.get("deadline_to")
+        if start and end and start > end:
+            self.add_error("deadline_to", _("The end of the deadline range is before its start."))
+        low, high = cleaned.get("budget_min"), cleaned.get("budget_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("budget_max", _("The maximum budget is below the minimum."))
+        return cleaned
+
+
+def _country_choices():
+    return list(countries)
+
+
+class CallFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        max_length=200,
+        help_text=_("Words of the title, summary or description, or the call identifier."),
+    )
+    programme = django_filters.ModelMultipleChoiceFilter(
+        label=_("Programme"), queryset=Programme.objects.all(), distinct=False
+    )
+    level = django_filters.MultipleChoiceFilter(
+        label=_("Level"),
+        field_name="programme__level",
+        choices=Programme.Level.choices,
+        distinct=False,
+    )
+    theme = django_filters.ModelMultipleChoiceFilter(
+        label=_("Theme"),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        method="filter_themes",
+    )
+    sector = django_filters.ModelMultipleChoiceFilter(
+        label=_("Sector (NACE)"),
+        queryset=Sector.objects.all(),
+        to_field_name="code",
+        method="filter_sectors",
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Eligible country"),
+        choices=_country_choices,
+        method="filter_country",
+        empty_label=_("Any country"),
+    )
+    applicant = django_filters.ModelMultipleChoiceFilter(
+        label=_("Applicant type"),
+        queryset=ApplicantType.objects.all(),
+        to_field_name="code",
+        method="filter_applicants",
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Call.Status.choices, method="filter_status"
+    )
+    deadline_from = django_filters.DateFilter(
+        label=_("Deadline from"),
+        method="filter_nothing",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    deadline_to = django_filters.DateFilter(
+        label=_("Deadline to"),
+        method="filter_nothing",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    budget_min = django_filters.NumberFilter(
+        label=_("Total budget from (EUR)"),
+        field_name="total_budget",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MAX_BUDGET,
+    )
+    budget_max = django_filters.NumberFilter(
+        label=_("Total budget up to (EUR)"),
+        field_name="total_budget",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=MAX_BUDGET,
+    )
+    consortium = django_filters.ChoiceFilter(
+        label=_("Consortium"),
+        choices=[("yes", _("Consortium required")), ("no", _("Single applicants allowed"))],
+        method="filter_consortium",
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=Sort.CHOICES, method="filter_nothing", empty_label=None
+    )
+
+    class Meta:
+        model = Call
+        fields = []
+        form = CallFilterForm
+
+    # Facets whose values are counted, and the path each counts on.
+    FACETS = {
+        "status": None,
+        "level": "programme__level",
+        "programme": "programme",
+        "theme": "themes__slug",
+        "applicant": "applicant_types__code",
+        "consortium": "consortium_required",
+    }
+
+    def __init__(self, data=None, queryset=None, *, at=None, **kwargs):
+        if queryset is None:
+            queryset = Call.objects.published()
+        self.at = at or timezone.now()
+        super().__init__(data, queryset, **kwargs)
+
+    # --- filter methods ---
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, which sees all values at once
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_themes(self, queryset, name, value):
+        if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
+            return queryset
+        return queryset.filter(pk__in=Call.objects.filter(themes__in=value).values("pk"))
+
+    def filter_applicants(self, queryset, name, value):
+        if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
+            return queryset
+        return queryset.filter(pk__in=Call.objects.filter(applicant_types__in=value).values("pk"))
+
+    def filter_sectors(self, queryset, name, value):
+        """A sector matches calls tagged with it, with its NACE section or with its divisions."""
+        if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
+            return queryset
+        sections = [sector.section_id for sector in value if sector.section_id]
+        tagged = Q(sectors__in=value) | Q(sectors__section__in=value) | Q(sectors__in=sections)
+        return queryset.filter(pk__in=Call.objects.filter(tagged).values("pk"))
+
+    def filter_country(self, queryset, name, value):
+        # Stored as "AT,BE,IT": two-letter codes never straddle a comma. Empty: no restriction.
+        return queryset.filter(Q(eligible_countries="") | Q(eligible_countries__contains=value))
+
+    def filter_status(self, queryset, name, value):
+        if not value:  # nothing ticked
+            return queryset
+        conditions = status_conditions(self.at)
+        wanted = Q()
+        for status in value:
+            wanted |= conditions[status]
+        return queryset.filter(wanted)
+
+    def filter_consortium(self, queryset, name, value):
+        return queryset.filter(consortium_required=(value == "yes"))
+
+    # --- the whole selection ---
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        cleaned = self.form.cleaned_data
+        start, end = cleaned.get("deadline_from"), cleaned.get("deadline_to")
+        if start or end:
+            deadlines = Deadline.objects.filter(call=OuterRef("pk"))
+            if start:
+                deadlines = deadlines.filter(due_at__gte=_start_of_day(start))
+            if end:
+                deadlines = deadlines.filter(due_at__lt=_start_of_day(end + datetime.timedelta(1)))
+            queryset = queryset.filter(Exists(deadlines))
+        return queryset
+
+    def _cleaned(self, name):
+        """A valid value of the form (invalid fields are left out, the others still apply)."""
+        if not self.is_bound:
+            return None
+        self.errors  # noqa: B018 - validates the form
+        return self.form.cleaned_data.get(name)
+
+    @property
+    def searching(self):
+        return bool(self._cleaned("q"))
+
+    @property
+    def sort_value(self):
+        sort = self._cleaned("sort")
+        if sort == Sort.RELEVANCE and not self.searching:
+            return Sort.DEADLINE
+        return sort or (Sort.RELEVANCE if self.searching else Sort.DEADLINE)
+
+    @property
+    def filtered(self):
+        """The matching calls, unordered and without the display annotations."""
+        if not hasattr(self, "_filtered"):
+            queryset = self.queryset.all()
+            if self.is_bound:
+                self.errors  # noqa: B018 - validates the form before filtering
+                queryset = self.filter_queryset(queryset)
+            self._filtered = queryset
+        return self._filtered
+
+    @property
+    def qs(self):
+        """The matching calls with `status`, `next_deadline`, `last_deadline`, in sort order."""
+        if not hasattr(self, "_qs"):
+            queryset = self.filtered.with_status(self.at)
+            sort = self.sort_value
+            if sort == Sort.NEWEST:
+                queryset = queryset.order_by("-published_at", "-pk")
+            elif sort == Sort.RELEVANCE:
+                queryset = queryset.order_by("-rank", *DEADLINE_ORDER)
+            else:
+                queryset = queryset.order_by(*DEADLINE_ORDER)
+            self._qs = queryset
+        return self._qs
+
+    def facet_counts(self):
+        """{facet: {value: count}}, each counted with every other filter applied (not its own)."""
+        counts = {}
+        for name, path in self.FACETS.items():
+            data = self.data.copy()
+            data.pop(name, None)
+            data.pop("page", None)
+            others = type(self)(data, queryset=self.queryset, at=self.at)
+            calls = Call.objects.filter(pk__in=others.filtered.order_by().values("pk"))
+            if name == "status":
+                rows = calls.with_status(self.at).values_list("status").annotate(n=Count("pk"))
+            else:
+                rows = (
+                    calls.order_by()
+                    .values_list(path)
+                    .annotate(n=Count("pk", distinct=True))
+                    .filter(**{f"{path}__isnull": False})
+                )
+            counts[name] = {_facet_key(value): n for value, n in rows}
+        return counts
+
+
+def _facet_key(value):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _start_of_day(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -1,0 +1,485 @@
+"""Funding programmes, their calls with deadlines and eligibility, and who follows which call.
+
+A call's status (forthcoming, open, closed) is never stored: it is derived from the opening
+instant and the deadlines at the moment of the request, in SQL, so lists can filter and sort
+by it (`CallQuerySet.with_status`).
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection, models
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_countries.fields import CountryField
+
+from innovacoop.i18n import localized
+
+BRUSSELS = "Europe/Brussels"
+EU_MEMBER_STATES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
+)
+
+
+class ApplicantType(models.Model):
+    """Who may apply (cooperative, SME, research organisation...): rows loaded by a migration."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_it = models.CharField(_("name (Italian)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("applicant type")
+        verbose_name_plural = _("applicant types")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return localized(self)
+
+
+class Programme(models.Model):
+    """A funding programme (Horizon Europe, a regional ERDF programme...) that publishes calls."""
+
+    class Level(models.TextChoices):
+        EU = "eu", _("European Union")
+        NATIONAL = "national", _("National")
+        REGIONAL = "regional", _("Regional")
+        INTERNATIONAL = "international", _("International")
+
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(
+        _("acronym"),
+        max_length=40,
+        unique=True,
+        help_text=_("Short unique name, used in imports, e.g. HORIZON, LIFE, PR-FESR-ER."),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    managing_authority = models.CharField(_("managing authority"), max_length=200, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.acronym if self.acronym == self.name else f"{self.name} ({self.acronym})"
+
+
+def status_conditions(at):
+    """Q objects deciding a call's status at instant `at` (inclusive deadline: open at 17:00:00)."""
+    deadlines = Deadline.objects.filter(call=OuterRef("pk"))
+    not_yet_open = Q(opens_at__gt=at)
+    has_deadline = Exists(deadlines)
+    has_future_deadline = Exists(deadlines.filter(due_at__gte=at))
+    return {
+        Call.Status.FORTHCOMING: not_yet_open,
+        Call.Status.CLOSED: ~not_yet_open & has_deadline & ~has_future_deadline,
+        # No deadline at all means a continuously open call.
+        Call.Status.OPEN: ~not_yet_open & (~has_deadline | has_future_deadline),
+    }
+
+
+# Closest upcoming deadline first; calls without one (closed) last, latest closed first.
+DEADLINE_ORDER = (
+    F("next_deadline").asc(nulls_last=True),
+    F("last_deadline").desc(nulls_last=True),
+    "pk",
+)
+# Calls are mostly English, regional ones Italian; identifiers are matched word by word.
+SEARCH_CONFIGS = ("english", "italian", "simple")
+
+
+class CallQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication_state=Call.PublicationState.PUBLISHED)
+
+    def with_status(self, at=None):
+        """Annotate `next_deadline` (first >= at), `last_deadline` and `status` at instant `at`."""
+        at = at or timezone.now()
+        deadlines = Deadline.objects.filter(call=OuterRef("pk"))
+        conditions = status_conditions(at)
+        return self.annotate(
+            next_deadline=Subquery(
+                deadlines.filter(due_at__gte=at).order_by("due_at").values("due_at")[:1]
+            ),
+            last_deadline=Subquery(deadlines.order_by("-due_at").values("due_at")[:1]),
+            status=Case(
+                *(When(condition, then=Value(status)) for status, condition in conditions.items()),
+                output_field=models.CharField(),
+            ),
+        )
+
+    def with_status_value(self, status, at=None):
+        return self.filter(status_conditions(at or timezone.now())[status])
+
+    def forthcoming(self, at=None):
+        return self.with_status_value(Call.Status.FORTHCOMING, at)
+
+    def open(self, at=None):
+        return self.with_status_value(Call.Status.OPEN, at)
+
+    def closed(self, at=None):
+        return self.with_status_value(Call.Status.CLOSED, at)
+
+    def order_by_deadline(self):
+        """Needs `with_status()`: see DEADLINE_ORDER."""
+        return self.order_by(*DEADLINE_ORDER)
+
+    def closing_soon(self, at=None):
+        """Open calls that still have a deadline, closest first."""
+        at = at or timezone.now()
+        return (
+            self.open(at)
+            .with_status(at)
+            .filter(next_deadline__isnull=False)
+            .order_by("next_deadline", "pk")
+        )
+
+    def search(self, text):
+        """Full-text search annotated with `rank` (PostgreSQL), or a plain icontains fallback."""
+        text = (text or "").strip()
+        if not text:
+            return self.annotate(rank=Value(0.0, output_field=models.FloatField()))
+        if connection.vendor == "postgresql":
+            query = None
+            for config in SEARCH_CONFIGS:
+                part = SearchQuery(text, config=config, search_type="websearch")
+                query = part if query is None else query | part
+            return self.filter(Q(search_vector=query) | Q(identifier__icontains=text)).annotate(
+                rank=SearchRank(F("search_vector"), query)
+                + Case(
+                    When(identifier__iexact=text, then=Value(1.0)),
+                    default=Value(0.0),
+                    output_field=models.FloatField(),
+                )
+            )
+        matches = (
+            Q(title__icontains=text)
+            | Q(summary__icontains=text)
+            | Q(description__icontains=text)
+            | Q(identifier__icontains=text)
+        )
+        return self.filter(matches).annotate(
+            rank=Case(
+                When(identifier__iexact=text, then=Value(4.0)),
+                When(Q(title__icontains=text) | Q(identifier__icontains=text), then=Value(3.0)),
+                When(summary__icontains=text, then=Value(2.0)),
+                default=Value(1.0),
+                output_field=models.FloatField(),
+            )
+        )
+
+
+class Call(models.Model):
+    """A funding call (or topic) of a programme, with its deadlines and eligibility."""
+
+    class Status(models.TextChoices):
+        FORTHCOMING = "forthcoming", _("Forthcoming")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class PublicationState(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        ITALIAN = "it", _("Italian")
+        FRENCH = "fr", _("French")
+        GERMAN = "de", _("German")
+        SPANISH = "es", _("Spanish")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="calls"
+    )
+    identifier = models.CharField(
+        _("official identifier"),
+        max_length=120,
+        db_index=True,
+        help_text=_("As published by the programme, e.g. HORIZON-CL6-2027-01-FARM2FORK-03."),
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Plain text; blank lines separate paragraphs.")
+    )
+    official_url = models.URLField(_("official page"), max_length=500, blank=True)
+    opens_at = models.DateTimeField(
+        _("opening"),
+        null=True,
+        blank=True,
+        help_text=_("When applications open; empty means already open."),
+    )
+    total_budget = models.DecimalField(
+        _("total budget (EUR)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    grant_per_project = models.DecimalField(
+        _("typical grant per project (EUR)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    funding_rate = models.PositiveSmallIntegerField(
+        _("funding rate (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    applicant_types = models.ManyToManyField(
+        ApplicantType, verbose_name=_("eligible applicant types"), blank=True, related_name="calls"
+    )
+    eligible_countries = CountryField(
+        _("eligible countries"),
+        multiple=True,
+        blank=True,
+        help_text=_("Empty means no restriction by country."),
+    )
+    sectors = models.ManyToManyField(
+        "members.Sector", verbose_name=_("sectors"), blank=True, related_name="calls"
+    )
+    themes = models.ManyToManyField(
+        "members.Theme", verbose_name=_("themes"), blank=True, related_name="calls"
+    )
+    consortium_required = models.BooleanField(_("consortium required"), default=False)
+    min_partners = models.PositiveSmallIntegerField(
+        _("minimum number of partners"), null=True, blank=True
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the call was found, e.g. EU Funding & Tenders portal."),
+    )
+    last_checked = models.DateField(_("last checked"), null=True, blank=True)
+    publication_state = models.CharField(
+        _("publication state"),
+        max_length=20,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+        db_index=True,
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Kept up to date by save() on PostgreSQL (GIN index created by migration 0003 there).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(funding_rate__isnull=True)
+                | Q(funding_rate__gte=1, funding_rate__lte=100),
+                name="call_funding_rate_percentage",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.identifier} \u2013 {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.publication_state == self.PublicationState.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+        self.update_search_vector()
+
+    def get_absolute_url(self):
+        return reverse("funding:call-detail", kwargs={"slug": self.slug})
+
+    def update_search_vector(self):
+        if connection.vendor != "postgresql":
+            return
+        config = {"en": "english", "it": "italian"}.get(self.language, "simple")
+        vector = (
+            SearchVector("identifier", weight="A", config="simple")
+            + SearchVector("title", weight="A", config=config)
+            + SearchVector("summary", weight="B", config=config)
+            + SearchVector("description", weight="C", config=config)
+        )
+        Call.objects.filter(pk=self.pk).update(search_vector=vector)
+
+    # --- Derived values. Lists use the SQL annotations; these serve a single loaded call. ---
+
+    def _deadlines(self):
+        return sorted(self.deadlines.all(), key=lambda deadline: deadline.due_at)
+
+    def status_at(self, at=None):
+        at = at or timezone.now()
+        if self.opens_at and self.opens_at > at:
+            return self.Status.FORTHCOMING
+        deadlines = self._deadlines()
+        if deadlines and deadlines[-1].due_at < at:
+            return self.Status.CLOSED
+        return self.Status.OPEN
+
+    @property
+    def current_status(self):
+        return getattr(self, "status", None) or self.status_at()
+
+    @property
+    def current_status_label(self):
+        return self.Status(self.current_status).label
+
+    def next_deadline_object(self, at=None):
+        at = at or timezone.now()
+        return next((d for d in self._deadlines() if d.due_at >= at), None)
+
+    @property
+    def upcoming_deadline(self):
+        return self.next_deadline_object()
+
+    @property
+    def eligible_countries_summary(self):
+        """Country names, with the 27 EU Member States shown as one group when all are listed."""
+        countries = list(self.eligible_countries)
+        codes = {country.code for country in countries}
+        if not codes >= EU_MEMBER_STATES:
+            return [country.name for country in countries]
+        others = [country.name for country in countries if country.code not in EU_MEMBER_STATES]
+        return [str(_("EU Member States")), *others]
+
+    @property
+    def is_published(self):
+        return self.publication_state == self.PublicationState.PUBLISHED
+
+
+class Deadline(models.Model):
+    """One deadline of a call (two-stage calls have two), an aware instant shown in its zone."""
+
+    class TimeZone(models.TextChoices):
+        BRUSSELS = BRUSSELS, _("Brussels time")
+        ROME = "Europe/Rome", _("Rome time")
+        LONDON = "Europe/London", _("London time")
+        UTC = "UTC", _("UTC")
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="deadlines"
+    )
+    due_at = models.DateTimeField(_("due at"), db_index=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        choices=TimeZone.choices,
+        default=TimeZone.BRUSSELS,
+        help_text=_("The zone the programme announces the deadline in; EU calls: Brussels."),
+    )
+    label = models.CharField(
+        _("label"), max_length=100, blank=True, help_text=_("E.g. First stage, Second stage.")
+    )
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "due_at"], name="unique_deadline_per_call")
+        ]
+
+    def __str__(self):
+        return self.display
+
+    @property
+    def local_due_at(self):
+        return timezone.localtime(self.due_at, ZoneInfo(self.time_zone))
+
+    @property
+    def display(self):
+        """E.g. "17 Apr 2027, 17:00 CEST (Brussels time)"."""
+        local = self.local_due_at
+        return "{} {} ({})".format(
+            date_format(local, "j M Y, H:i"),
+            local.tzname(),
+            self.TimeZone(self.time_zone).label,
+        )
+
+    def days_left(self, at=None):
+        """Whole days between today and the deadline's day, both in the portal's time zone."""
+        at = at or timezone.now()
+        return (timezone.localdate(self.due_at) - timezone.localdate(at)).days
+
+    def time_left(self, at=None):
+        at = at or timezone.now()
+        if self.due_at < at:
+            return _("closed")
+        days = self.days_left(at)
+        if days <= 0:
+            return _("closes today")
+        if days == 1:
+            return _("closes tomorrow")
+        return ngettext("%(count)d day left", "%(count)d days left", days) % {"count": days}
+
+
+class Follow(models.Model):
+    """A signed-in person follows a call (reminders use it)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="call_follows",
+    )
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(_("followed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("followed call")
+        verbose_name_plural = _("followed calls")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "call"], name="unique_follow")]
+
+    def __str__(self):
+        return f"{self.user} → {self.call}"

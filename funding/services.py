@@ -1,0 +1,55 @@
+"""Staff operations on calls."""
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from funding.models import Call, Deadline
+
+
+def calls_publish(*, calls):
+    """Publish the given calls; returns how many changed state."""
+    changed = 0
+    for call in calls.exclude(publication_state=Call.PublicationState.PUBLISHED):
+        call.publication_state = Call.PublicationState.PUBLISHED
+        call.save(update_fields=["publication_state", "published_at", "updated_at"])
+        changed += 1
+    return changed
+
+
+def calls_archive(*, calls):
+    """Archive the given calls (hidden from the public, kept for staff); returns the count."""
+    return calls.exclude(publication_state=Call.PublicationState.ARCHIVED).update(
+        publication_state=Call.PublicationState.ARCHIVED
+    )
+
+
+def _free_slug(base):
+    base = slugify(base)[:180] or "call"
+    candidate = f"{base}-copy"
+    number = 2
+    while Call.objects.filter(slug=candidate).exists():
+        candidate = f"{base}-copy-{number}"
+        number += 1
+    return candidate
+
+
+@transaction.atomic
+def call_duplicate(*, call):
+    """A draft copy of `call` with a new slug, its deadlines and its eligibility."""
+    copy = Call.objects.get(pk=call.pk)
+    copy.pk = None
+    copy._state.adding = True
+    copy.slug = _free_slug(call.slug)
+    copy.publication_state = Call.PublicationState.DRAFT
+    copy.published_at = None
+    copy.is_demo = False
+    copy.search_vector = None
+    copy.save()
+    copy.applicant_types.set(call.applicant_types.all())
+    copy.sectors.set(call.sectors.all())
+    copy.themes.set(call.themes.all())
+    Deadline.objects.bulk_create(
+        Deadline(call=copy, due_at=d.due_at, time_zone=d.time_zone, label=d.label)
+        for d in call.deadlines.all()
+    )
+    return copy

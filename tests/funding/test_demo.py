@@ -1,0 +1,68 @@
+import datetime
+from collections import Counter
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from funding import demo
+from funding.models import Call, Deadline, Programme
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    calls = [
+        (
+            call.slug,
+            call.identifier,
+            call.opens_at,
+            call.published_at,
+            call.publication_state,
+            call.updated_at,
+            str(call.eligible_countries),
+            sorted(call.themes.values_list("slug", flat=True)),
+            sorted(call.applicant_types.values_list("code", flat=True)),
+        )
+        for call in Call.objects.order_by("slug")
+    ]
+    deadlines = list(
+        Deadline.objects.order_by("pk").values_list("pk", "call_id", "due_at", "label")
+    )
+    return calls, deadlines, list(Programme.objects.order_by("pk").values_list())
+
+
+def test_demo_has_about_60_calls_of_every_status_across_programmes():
+    summary = demo.load()
+    assert summary == {"programmes": 14, "calls": 60}
+    calls = Call.objects.all()
+    assert all(call.is_demo for call in calls)
+    statuses = Counter(call.status for call in Call.objects.published().with_status())
+    assert statuses["open"] >= 15 and statuses["closed"] >= 10 and statuses["forthcoming"] >= 5
+    assert Call.objects.filter(publication_state=Call.PublicationState.DRAFT).exists()
+    two_stage = [call for call in calls.prefetch_related("deadlines") if len(call._deadlines()) > 1]
+    assert len(two_stage) >= 3
+    assert {p.level for p in Programme.objects.all()} == set(Programme.Level.values)
+
+
+def test_demo_twice_on_the_same_day_changes_nothing():
+    with time_machine.travel(datetime.datetime(2027, 3, 27, 23, 30, tzinfo=datetime.UTC)):
+        demo.load()
+        first = snapshot()
+    with time_machine.travel(datetime.datetime(2027, 3, 28, 20, 0, tzinfo=datetime.UTC)):
+        demo.load()  # the same day in Rome, across the DST change
+        assert snapshot() == first
+
+
+def test_demo_a_day_later_keeps_the_mix_of_statuses():
+    demo.load()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        demo.load()
+        assert Call.objects.count() == 60
+        assert Call.objects.published().open().count() >= 15
+
+
+def test_demo_calls_show_a_demo_badge(client):
+    demo.load()
+    call = Call.objects.published().first()
+    assert "Demo" in client.get(call.get_absolute_url()).content.decode()
