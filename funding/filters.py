@@ -194,13 +194,10 @@ class CallFilterSet(django_filters.FilterSet):
         """A sector matches calls tagged with it, with its NACE section or with its divisions."""
         if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
             return queryset
-        sections = [sector.section_id for sector in value if sector.section_id]
-        tagged = Q(sectors__in=value) | Q(sectors__section__in=value) | Q(sectors__in=sections)
-        return queryset.filter(pk__in=Call.objects.filter(tagged).values("pk"))
+        return queryset.in_sectors(value)
 
     def filter_country(self, queryset, name, value):
-        # Stored as "AT,BE,IT": two-letter codes never straddle a comma. Empty: no restriction.
-        return queryset.filter(Q(eligible_countries="") | Q(eligible_countries__contains=value))
+        return queryset.eligible_in(value)
 
     def filter_status(self, queryset, name, value):
         if not value:  # nothing ticked

@@ -180,6 +180,23 @@ class CallQuerySet(models.QuerySet):
             .order_by("next_deadline", "pk")
         )
 
+    def eligible_in(self, country_code):
+        """Calls an organisation based in `country_code` may join (no list: no restriction)."""
+        # Stored as "AT,BE,IT": two-letter codes never straddle a comma.
+        return self.filter(Q(eligible_countries="") | Q(eligible_countries__contains=country_code))
+
+    def open_to_applicants(self, codes):
+        """Calls that admit one of the applicant type `codes`, or do not restrict applicants."""
+        admitting = Call.objects.filter(applicant_types__code__in=codes).values("pk")
+        restricting = Call.objects.filter(applicant_types__isnull=False).values("pk")
+        return self.filter(Q(pk__in=admitting) | ~Q(pk__in=restricting))
+
+    def in_sectors(self, sectors):
+        """Calls tagged with one of `sectors`, with its NACE section or with its divisions."""
+        sections = [sector.section_id for sector in sectors if sector.section_id]
+        tagged = Q(sectors__in=sectors) | Q(sectors__section__in=sectors) | Q(sectors__in=sections)
+        return self.filter(pk__in=Call.objects.filter(tagged).values("pk"))
+
     def search(self, text):
         """Full-text search annotated with `rank` (PostgreSQL), or a plain icontains fallback."""
         text = (text or "").strip()

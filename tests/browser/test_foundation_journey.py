@@ -5,7 +5,10 @@ from playwright.sync_api import expect
 
 from innovacoop.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, load
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_staff_signs_in_and_switches_language(live_server, page):

@@ -9,7 +9,10 @@ from funding import demo
 from funding.models import Follow
 from tests.innovacoop.factories import DEFAULT_PASSWORD, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_member_filters_the_catalogue_opens_a_call_and_follows_it(live_server, page):

@@ -5,7 +5,10 @@ from playwright.sync_api import expect
 
 from members import demo
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_visitor_filters_the_directory_and_signs_in_to_see_contacts(live_server, page):

@@ -6,7 +6,10 @@ from playwright.sync_api import expect
 from networks.demo import load
 from tests.networks.factories import AssociationFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_visitor_clicks_a_body_in_the_picture_and_reads_its_figures(live_server, page):
