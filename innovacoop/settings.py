@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "funding",
     "partnerships",
     "startups",
+    "portal",
 ]
 
 MIDDLEWARE = [

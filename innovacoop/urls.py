@@ -14,4 +14,6 @@ urlpatterns = [
     path("calls/", include("funding.urls")),
     path("partnerships/", include("partnerships.urls")),
     path("startups/", include("startups.urls")),
+    path("portal/alerts/", include("funding.alert_urls")),
+    path("portal/", include("portal.urls")),
 ]

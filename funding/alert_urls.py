@@ -1,0 +1,4 @@
+app_name = "alerts"
+
+# Routes of /portal/alerts/ (saved searches and email preferences).
+urlpatterns = []
