@@ -6,6 +6,7 @@ import shutil
 import pytest
 from django.core.cache import cache
 
+from innovacoop.celery import app as celery_app
 from tests.innovacoop.factories import UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
@@ -14,6 +15,23 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Tasks run inline in every test but the `broker` ones, whatever CELERY_BROKER_URL says.
+
+    In the PostgreSQL run a broker is configured; a task queued by an ordinary test would
+    go to a worker that uses another database. The `broker` tests exercise that path.
+    """
+    if "broker" in request.keywords:
+        yield
+        return
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager, conf.task_eager_propagates = True, True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = saved
 
 
 @pytest.fixture(autouse=True)
