@@ -108,6 +108,13 @@ class CallAdmin(ImportExportModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_status()
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the M2M are saved, so the instant alerts (sent after commit) see the themes
+        # and sectors; only when this save publishes the call, not on later edits.
+        if form.instance.is_published and (not change or "publication_state" in form.changed_data):
+            services.call_announce(call=form.instance)
+
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, call):
         return Call.Status(call.status).label

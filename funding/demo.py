@@ -1300,4 +1300,6 @@ def load(today=None):
                 Deadline(call=call, due_at=due_at, time_zone=tz, label=label)
                 for due_at, tz, label in wanted
             )
-    return {"programmes": len(programmes), "calls": len(CALLS)}
+    from funding import alerts_demo
+
+    return {"programmes": len(programmes), "calls": len(CALLS), **alerts_demo.load()}

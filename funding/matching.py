@@ -30,6 +30,19 @@ APPLICANT_CODES = ("cooperative", "sme", "social-economy")
 HOME_COUNTRY = "IT"
 
 
+@dataclass(frozen=True)
+class MatchProfile:
+    """What the match reads of an applicant: NACE divisions, themes, countries of interest.
+
+    A cooperative gives one (`profile_for_cooperative`); so can a startup or a spinoff, which
+    apply as cooperatives or SMEs and so pass the same applicant gates.
+    """
+
+    sectors: tuple = ()
+    themes: tuple = ()
+    countries: frozenset = frozenset()
+
+
 @dataclass
 class CallMatch:
     call: Call
@@ -45,12 +58,21 @@ def cooperative_sectors(cooperative):
     return sectors
 
 
-def calls_for_cooperative(cooperative, *, at=None):
-    """Published calls, open or forthcoming at `at`, that this cooperative may apply to and
-    that share a sector or a theme with it (hard gates, in SQL)."""
+def profile_for_cooperative(cooperative):
+    """The cooperative's sectors, themes and countries of interest, as the match reads them."""
+    return MatchProfile(
+        sectors=tuple(cooperative_sectors(cooperative)),
+        themes=tuple(cooperative.themes.all()),
+        countries=frozenset(country.code for country in cooperative.countries_of_interest),
+    )
+
+
+def calls_for_profile(profile, *, at=None):
+    """Published calls, open or forthcoming at `at`, that an applicant with this profile may
+    apply to and that share a sector or a theme with it (hard gates, in SQL)."""
     at = at or timezone.now()
-    sectors = cooperative_sectors(cooperative)
-    theme_ids = [theme.pk for theme in cooperative.themes.all()]
+    sectors = list(profile.sectors)
+    theme_ids = [theme.pk for theme in profile.themes]
     calls = (
         Call.objects.published()
         .exclude(pk__in=Call.objects.closed(at).values("pk"))
@@ -63,17 +85,27 @@ def calls_for_cooperative(cooperative, *, at=None):
     return calls.filter(shared)
 
 
+def calls_for_cooperative(cooperative, *, at=None):
+    """`calls_for_profile` for a cooperative."""
+    return calls_for_profile(profile_for_cooperative(cooperative), at=at)
+
+
 def match_calls_for_cooperative(cooperative, *, at=None, limit=None):
     """Calls for this cooperative, best fit first, each with the reasons in words."""
+    return match_calls_for_profile(profile_for_cooperative(cooperative), at=at, limit=limit)
+
+
+def match_calls_for_profile(profile, *, at=None, limit=None):
+    """Calls for an applicant with this profile, best fit first, each with the reasons."""
     at = at or timezone.now()
-    sectors = cooperative_sectors(cooperative)
+    sectors = list(profile.sectors)
     division_ids = {sector.pk for sector in sectors}
     section_ids = {sector.section_id for sector in sectors if sector.section_id}
-    theme_ids = {theme.pk for theme in cooperative.themes.all()}
-    interests = {country.code for country in cooperative.countries_of_interest} - {HOME_COUNTRY}
+    theme_ids = {theme.pk for theme in profile.themes}
+    interests = set(profile.countries) - {HOME_COUNTRY}
 
     calls = (
-        calls_for_cooperative(cooperative, at=at)
+        calls_for_profile(profile, at=at)
         .with_status(at)
         .select_related("programme")
         .prefetch_related(

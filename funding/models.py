@@ -500,3 +500,171 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.call}"
+
+
+# --- Call alerts: saved searches, the cooperative-profile alert, digests, the outbox. ---
+
+
+class AlertFrequency(models.TextChoices):
+    INSTANT = "instant", _("Instant")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+
+
+class SavedSearch(models.Model):
+    """A person's saved catalogue filters, emailed when new calls match them.
+
+    `query` is the normalized querystring of CallFilterSet parameters (no page, no sort):
+    the catalogue's own FilterSet decides what the alert matches.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    frequency = models.CharField(
+        _("frequency"),
+        max_length=10,
+        choices=AlertFrequency.choices,
+        default=AlertFrequency.WEEKLY,
+    )
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Off means paused."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["frequency", "is_active"], name="savedsearch_freq_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def catalogue_url(self):
+        url = reverse("funding:call-list")
+        return f"{url}?{self.query}" if self.query else url
+
+
+class CooperativeAlert(models.Model):
+    """Calls matching a cooperative's profile (the portal dashboard's match), by email."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="cooperative_alerts",
+    )
+    cooperative = models.ForeignKey(
+        "members.Cooperative",
+        verbose_name=_("cooperative"),
+        on_delete=models.CASCADE,
+        related_name="alerts",
+    )
+    frequency = models.CharField(
+        _("frequency"),
+        max_length=10,
+        choices=AlertFrequency.choices,
+        default=AlertFrequency.WEEKLY,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cooperative alert")
+        verbose_name_plural = _("cooperative alerts")
+        ordering = ["cooperative", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "cooperative"], name="unique_cooperative_alert")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.cooperative}"
+
+
+class AlertPreference(models.Model):
+    """A person's email switches that every alert kind honours."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="alert_preference",
+    )
+    unsubscribed_all_at = models.DateTimeField(_("stopped all emails at"), null=True, blank=True)
+    reminders_off_at = models.DateTimeField(_("stopped reminders at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email preference")
+        verbose_name_plural = _("email preferences")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class DigestRun(models.Model):
+    """One person's daily or weekly digest of one period: the next one starts where it ends."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="digest_runs",
+    )
+    frequency = models.CharField(_("frequency"), max_length=10, choices=AlertFrequency.choices)
+    period_key = models.CharField(_("period"), max_length=20)
+    last_published_until = models.DateTimeField(_("calls published until"))
+    call_count = models.PositiveIntegerField(_("calls"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest run")
+        verbose_name_plural = _("digest runs")
+        ordering = ["-last_published_until"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "frequency", "period_key"], name="unique_digest_run"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.frequency} {self.period_key}"
+
+
+class AlertDispatch(models.Model):
+    """Outbox row written in the transaction that publishes a call: instant alerts to send.
+
+    A task queued on commit processes it; the periodic sweep finds rows whose task was lost.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", _("Call published")
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="alert_dispatches"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PUBLISHED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert dispatch")
+        verbose_name_plural = _("alert dispatches")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "kind"], name="unique_alert_dispatch")
+        ]
+
+    def __str__(self):
+        return f"{self.call} ({self.get_kind_display()})"

@@ -3,17 +3,29 @@
 from django.db import transaction
 from django.utils.text import slugify
 
+from funding import alerts
 from funding.models import Call, Deadline
 
 
+@transaction.atomic
 def calls_publish(*, calls):
-    """Publish the given calls; returns how many changed state."""
+    """Publish the given calls; returns how many changed state.
+
+    Each newly published call gets its instant alerts through an outbox row written in this
+    transaction (`call_announce`)."""
     changed = 0
     for call in calls.exclude(publication_state=Call.PublicationState.PUBLISHED):
         call.publication_state = Call.PublicationState.PUBLISHED
         call.save(update_fields=["publication_state", "published_at", "updated_at"])
+        call_announce(call=call)
         changed += 1
     return changed
+
+
+def call_announce(*, call):
+    """A call has just been published: record the instant alerts to send after commit."""
+    if call.is_published:
+        alerts.alert_dispatch_record(call=call)
 
 
 def calls_archive(*, calls):

@@ -12,18 +12,27 @@ SECTIONS = [
     ("networks:body-list", _("Networks")),
     ("startups:startup-list", _("Startups")),
 ]
+# Shown to signed-in people only, after the public sections.
+PORTAL_SECTION = ("portal:dashboard", _("My portal"))
+
+
+@cache
+def _url(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
 
 
 @cache
 def _section_urls():
-    urls = []
-    for name, label in SECTIONS:
-        try:
-            urls.append((reverse(name), label))
-        except NoReverseMatch:
-            continue
-    return tuple(urls)
+    return tuple((_url(name), label) for name, label in SECTIONS if _url(name))
 
 
 def portal(request):
-    return {"nav_sections": _section_urls()}
+    context = {"nav_sections": _section_urls()}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context["portal_url"] = _url(PORTAL_SECTION[0])
+        context["portal_label"] = PORTAL_SECTION[1]
+    return context

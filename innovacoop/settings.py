@@ -6,6 +6,7 @@ tasks executed eagerly in-process and emails written as files under var/mail/.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
     "innovacoop",
     "members",
     "networks",
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "innovacoop.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -119,8 +122,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# django-allauth: email is the login, verification is mandatory, rate limits stay at
-# allauth's defaults (on). Open signup is closed by the adapter: people join by invitation.
+# django-allauth: email is the login, verification is mandatory, rate limits are on
+# (allauth's defaults, a longer sign-in lockout below). Open signup is closed by the adapter:
+# people join by invitation.
 ACCOUNT_ADAPTER = "innovacoop.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -131,6 +135,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[InnovaCoop] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Lockout: after 5 failed sign-ins for one email the account is held for 15 minutes (allauth
+# shows "too many attempts"); an address trying many accounts is held after 10 a minute.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
 
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italian")), ("en", _("English"))]
@@ -196,7 +203,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "innovacoop.sweep_deliveries",
         "schedule": 300.0,
     },
+    # Call alerts (funding/tasks.py); crontab times are Europe/Rome (CELERY_TIMEZONE).
+    "funding-daily-digest": {
+        "task": "funding.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ["daily"],
+    },
+    "funding-weekly-digest": {
+        "task": "funding.send_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "args": ["weekly"],
+    },
+    "funding-deadline-reminders": {
+        "task": "funding.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "funding-sweep-alert-dispatches": {
+        "task": "funding.sweep_alert_dispatches",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+# Deadline reminders for followed calls, in days before each deadline.
+FUNDING_REMINDER_OFFSETS_DAYS = [14, 3]
+# The queue the alert tasks go to (a test worker listens on a queue of its own).
+FUNDING_ALERTS_QUEUE = env.get_str("FUNDING_ALERTS_QUEUE", "celery")
 
 # Security. Production defaults apply whenever DEBUG is off; each can be relaxed by the
 # environment for a deployment behind a proxy that terminates TLS differently.

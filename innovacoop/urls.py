@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from innovacoop import language, views
+from innovacoop import language, unsubscribe, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -16,4 +16,5 @@ urlpatterns = [
     path("startups/", include("startups.urls")),
     path("portal/alerts/", include("funding.alert_urls")),
     path("portal/", include("portal.urls")),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
 ]

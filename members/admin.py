@@ -1,20 +1,28 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
 
 from members.models import (
     Association,
     AssociationFigure,
     Cooperative,
     CooperativeContact,
+    Invitation,
     Membership,
     Sector,
     Theme,
 )
 from members.resources import CooperativeResource
+from members.services import invitation_check, invitation_create, invitation_revoke
 
 # Django 6 assumes https for URLs typed without a scheme; do so already.
 URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -98,13 +106,32 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ["created"]
 
 
+class InvitationForm(forms.ModelForm):
+    """Checks what the service checks, so a refusal is a message on the form."""
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "cooperative", "role", "language"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cooperative = cleaned.get("cooperative") or getattr(self.instance, "cooperative", None)
+        email = cleaned.get("email")
+        if self.instance.pk is None and email and cooperative is not None and cooperative.pk:
+            try:
+                invitation_check(cooperative=cooperative, email=email)
+            except ValidationError as error:
+                self.add_error("email", error)
+        return cleaned
+
+
 class CooperativeContactInline(admin.TabularInline):
     model = CooperativeContact
     extra = 0
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(ImportExportModelAdmin):
+class CooperativeAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
     resource_classes = [CooperativeResource]
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
@@ -130,9 +157,10 @@ class CooperativeAdmin(ImportExportModelAdmin):
     search_fields = ["legal_name", "slug", "vat_number", "city", "description"]
     autocomplete_fields = ["main_sector", "sectors", "themes", "associations"]
     prepopulated_fields = {"slug": ["legal_name"]}
-    readonly_fields = ["region", "created", "updated"]
+    readonly_fields = ["region", "created", "updated", "invitations"]
     list_select_related = ["main_sector"]
     inlines = [CooperativeContactInline, MembershipInline]
+    actions = ["invite"]
     formfield_overrides = URL_FIELDS_HTTPS
     fieldsets = [
         (None, {"fields": ["legal_name", "slug", "vat_number", "cooperative_type", "is_active"]}),
@@ -147,8 +175,31 @@ class CooperativeAdmin(ImportExportModelAdmin):
             {"fields": ["associations", "countries_of_interest", "website"]},
         ),
         (_("Contact data (members only)"), {"fields": ["email", "phone"]}),
+        (_("Portal access"), {"fields": ["invitations"]}),
         (_("Record"), {"fields": ["is_demo", "created", "updated"]}),
     ]
+
+    @admin.display(description=_("invitations"))
+    def invitations(self, obj):
+        """Pending invitations, and the way to send one (the Invitation form, prefilled)."""
+        if obj is None or obj.pk is None:
+            return "-"
+        pending = obj.invitations.pending()
+        items = format_html_join(
+            "", "<li>{} ({})</li>", ((i.email, i.get_role_display()) for i in pending)
+        )
+        url = reverse("admin:members_invitation_add") + f"?cooperative={obj.pk}"
+        return format_html(
+            '<ul>{}</ul><a class="button" href="{}">{}</a>', items, url, _("Invite a person")
+        )
+
+    @admin.action(description=_("Invite a person to the selected cooperative"))
+    def invite(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select one cooperative."), messages.WARNING)
+            return None
+        url = reverse("admin:members_invitation_add") + f"?cooperative={queryset.get().pk}"
+        return HttpResponseRedirect(url)
 
 
 @admin.register(CooperativeContact)
@@ -168,3 +219,63 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "cooperative"]
     list_select_related = ["user", "cooperative"]
     readonly_fields = ["created"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Staff invite a person to a cooperative: the service writes the row and the email."""
+
+    form = InvitationForm
+    list_display = ["email", "cooperative", "role", "state_display", "invited_by", "created_at"]
+    list_filter = ["role", "revoked", "cooperative__province"]
+    search_fields = ["email", "cooperative__legal_name"]
+    autocomplete_fields = ["cooperative"]
+    list_select_related = ["cooperative", "invited_by"]
+    actions = ["revoke"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "email",
+            "cooperative",
+            "role",
+            "language",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "accepted_by",
+            "revoked",
+        ]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["email", "cooperative", "role", "language"]
+        return self.get_readonly_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        created = invitation_create(
+            cooperative=obj.cooperative,
+            email=obj.email,
+            role=obj.role,
+            language=obj.language,
+            invited_by=request.user,
+        )
+        # The admin logs and redirects with `obj`: make it the row the service wrote.
+        obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
+        obj._state.adding = False
+
+    @admin.display(description=_("state"))
+    def state_display(self, obj):
+        return obj.State(obj.state).label
+
+    @admin.action(description=_("Withdraw the selected invitations"))
+    def revoke(self, request, queryset):
+        count = sum(invitation_revoke(invitation=invitation) for invitation in queryset)
+        self.message_user(
+            request, _("%(count)d invitations withdrawn.") % {"count": count}, messages.SUCCESS
+        )

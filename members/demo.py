@@ -15,6 +15,7 @@ from members.models import (
     AssociationFigure,
     Cooperative,
     CooperativeContact,
+    Invitation,
     Membership,
     Sector,
     Theme,
@@ -635,6 +636,13 @@ DEMO_PEOPLE = [
     ("sara.venturi@coop.example", "Sara Venturi", "terre-del-delta", Membership.Role.ADMIN),
     ("luca.montanari@coop.example", "Luca Montanari", "costruzioni-navile", Membership.Role.VIEWER),
 ]
+# Further memberships of the demo people: one person in two cooperatives, each role present.
+DEMO_EXTRA_MEMBERSHIPS = [
+    ("marco.bassi@coop.example", "terre-del-delta", Membership.Role.VIEWER),
+    ("luca.montanari@coop.example", "nodo-digitale", Membership.Role.VIEWER),
+]
+# A pending invitation (its link is not known: the token is random and only hashed).
+DEMO_INVITATION = ("nuova.collega@coop.example", "nodo-digitale", Membership.Role.EDITOR)
 
 
 def _same(obj, name, value):
@@ -791,10 +799,31 @@ def load():
             {"role": role},
         )
 
+    people = {user.email: user for user in User.objects.filter(email__endswith="@coop.example")}
+    for email, cooperative_slug, role in DEMO_EXTRA_MEMBERSHIPS:
+        upsert(
+            Membership,
+            {"user": people[email], "cooperative": Cooperative.objects.get(slug=cooperative_slug)},
+            {"role": role},
+        )
+    email, cooperative_slug, role = DEMO_INVITATION
+    cooperative = Cooperative.objects.get(slug=cooperative_slug)
+    if not Invitation.objects.filter(cooperative=cooperative, email=email).exists():
+        invitation = Invitation(
+            email=email,
+            cooperative=cooperative,
+            role=role,
+            invited_by=people[DEMO_PEOPLE[0][0]],
+        )
+        invitation.set_new_token()
+        invitation.save()
+
     return {
         "associations": len(associations),
         "association figures": len(FIGURES),
         "cooperatives": count,
         "contact people": contacts,
         "demo members": len(DEMO_PEOPLE),
+        "extra memberships": len(DEMO_EXTRA_MEMBERSHIPS),
+        "pending invitations": 1,
     }

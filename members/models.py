@@ -1,12 +1,18 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from localflavor.it.it_province import PROVINCE_CHOICES
+from simple_history.models import HistoricalRecords
 
 from innovacoop.i18n import localized
 from members.data.nuts import NUTS2_CHOICES, nuts2_for_province
@@ -267,6 +273,9 @@ class Cooperative(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Every change of the profile, by whom (the request's user), shown to staff.
+    history = HistoricalRecords(m2m_fields=[sectors, themes], excluded_fields=["updated"])
+
     objects = CooperativeQuerySet.as_manager()
 
     class Meta:
@@ -296,6 +305,27 @@ class Cooperative(models.Model):
                 {"main_sector": _("Choose a NACE division (two digits), not a section.")}
             )
 
+    def profile_gaps(self):
+        """Labels of the profile fields still empty (needs `themes` prefetched to stay cheap)."""
+        gaps = []
+        for name in PROFILE_FIELDS:
+            field = self._meta.get_field(name)
+            if name == "themes":
+                filled = bool(self.themes.all())
+            elif name == "countries_of_interest":
+                filled = bool(self.countries_of_interest)
+            else:
+                filled = getattr(self, field.attname) not in (None, "")
+            if not filled:
+                gaps.append(field.verbose_name)
+        return gaps
+
+    @property
+    def profile_completeness(self):
+        """Share of the profile fields filled in, as a whole percentage."""
+        filled = len(PROFILE_FIELDS) - len(self.profile_gaps())
+        return round(100 * filled / len(PROFILE_FIELDS))
+
     def normalize(self):
         """Compact VAT and phone numbers, and the region that follows from the province."""
         self.vat_number = normalize_vat(self.vat_number) or None
@@ -303,6 +333,24 @@ class Cooperative(models.Model):
             self.phone = normalize_phone(self.phone)
         if self.province:
             self.region = nuts2_for_province(self.province) or self.region
+
+
+# What a complete profile has: what matching, partners and the directory rely on.
+PROFILE_FIELDS = [
+    "cooperative_type",
+    "main_sector",
+    "description",
+    "themes",
+    "countries_of_interest",
+    "city",
+    "province",
+    "employee_count",
+    "turnover_band",
+    "year_founded",
+    "website",
+    "email",
+    "phone",
+]
 
 
 class CooperativeContact(models.Model):
@@ -374,3 +422,107 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} - {self.cooperative} ({self.get_role_display()})"
+
+
+INVITATION_VALIDITY = timedelta(days=7)
+
+
+def hash_token(token):
+    """Invitations store only a hash of their token: a leaked table opens no door."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, at=None):
+        """Neither accepted, revoked nor expired at `at`."""
+        at = at or timezone.now()
+        return self.filter(accepted_at__isnull=True, revoked=False, expires_at__gt=at)
+
+
+class Invitation(models.Model):
+    """An email invitation to join a cooperative with a role.
+
+    The link carries a random token; only its hash is stored. The invitation works once
+    (accepting claims it with a conditional update) and expires after seven days.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
+    email = models.EmailField(_("email"))
+    cooperative = models.ForeignKey(
+        Cooperative,
+        verbose_name=_("cooperative"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.VIEWER
+    )
+    language = models.CharField(
+        _("language of the email"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_sent",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["cooperative", "email"])]
+
+    def __str__(self):
+        return f"{self.email} → {self.cooperative} ({self.get_role_display()})"
+
+    def set_new_token(self):
+        """A fresh random token; returned once (for the email), stored only as its hash."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        if not self.expires_at:
+            self.expires_at = (self.created_at or timezone.now()) + INVITATION_VALIDITY
+        return token
+
+    def state_at(self, at=None):
+        at = at or timezone.now()
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked:
+            return self.State.REVOKED
+        if self.expires_at <= at:
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+    @property
+    def state(self):
+        return self.state_at()
+
+    @property
+    def is_pending(self):
+        return self.state == self.State.PENDING

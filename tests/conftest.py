@@ -63,6 +63,95 @@ def staff_client(client, staff_user):
     return client
 
 
+# Cooperative personas: two cooperatives, and a verified person per role (admin, editor,
+# viewer) in the first, an admin in the second. Other apps' tests use them as they are.
+
+
+def restore_migration_data():
+    """Put back the rows data migrations create (site, NACE sectors, themes, applicant
+    types, startup needs) where a transactional test's flush removed them. Idempotent."""
+    from django.conf import settings
+    from django.contrib.sites.models import Site
+
+    from funding.models import ApplicantType
+    from funding.vocabularies import load_applicant_types
+    from members.models import Sector, Theme
+    from members.vocabularies import load_sectors, load_themes
+    from startups.models import Need
+    from startups.vocabularies import load_needs
+
+    if not Site.objects.filter(pk=settings.SITE_ID).exists():
+        Site.objects.create(pk=settings.SITE_ID, domain="example.com", name="example.com")
+        Site.objects.clear_cache()
+    if not Sector.objects.exists():
+        load_sectors(Sector)
+    if not Theme.objects.exists():
+        load_themes(Theme)
+    if not ApplicantType.objects.exists():
+        load_applicant_types(ApplicantType)
+    if not Need.objects.exists():
+        load_needs(Need)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    """Every test with a database starts with the rows of the data migrations.
+
+    A transactional test (browser journeys, the real-worker tests) empties the database when
+    it ends, and a serialized rollback does not always put it back before the next one.
+    """
+    if request.node.get_closest_marker("django_db") is None and not (
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    ):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    restore_migration_data()
+    yield
+
+
+@pytest.fixture
+def coop(db):
+    from tests.members.factories import CooperativeFactory
+
+    return CooperativeFactory(legal_name="Cooperativa Aurora Soc. Coop.", slug="aurora")
+
+
+@pytest.fixture
+def other_coop(db):
+    from tests.members.factories import CooperativeFactory
+
+    return CooperativeFactory(legal_name="Cooperativa Borea Soc. Coop.", slug="borea")
+
+
+def _member(cooperative, role, email):
+    from members.models import Membership
+
+    user = UserFactory(email=email, verified=True)
+    Membership.objects.create(user=user, cooperative=cooperative, role=role)
+    return user
+
+
+@pytest.fixture
+def coop_admin(coop):
+    return _member(coop, "admin", "admin@aurora.example")
+
+
+@pytest.fixture
+def coop_editor(coop):
+    return _member(coop, "editor", "editor@aurora.example")
+
+
+@pytest.fixture
+def coop_viewer(coop):
+    return _member(coop, "viewer", "viewer@aurora.example")
+
+
+@pytest.fixture
+def other_coop_admin(other_coop):
+    return _member(other_coop, "admin", "admin@borea.example")
+
+
 # --- Browser tests -------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ DEMO_MODULES = [
     "funding.demo",
     "partnerships.demo",
     "startups.demo",
+    "portal.demo",
 ]
 
 

@@ -1,0 +1,730 @@
+"""Call alerts: saved searches, the cooperative-profile alert, instant alerts, digests, reminders.
+
+What an alert matches is decided by the catalogue's own `CallFilterSet` (saved searches) and
+by `funding.matching.calls_for_cooperative` (the cooperative alert): there is no second
+definition of "matches". Every email goes through the delivery ledger (`innovacoop.mail`)
+with a key naming recipient and reason, so re-running any job here sends nothing twice:
+
+    call-alert:user-7:call-31
+    digest:weekly:user-7:2026-W48
+    reminder:user-7:deadline-31:14d
+
+Matching is batched: searches are grouped by identical normalized query, each distinct query
+is validated once, and the valid ones are evaluated together as a UNION of
+`filterset.filtered.values("pk")` annotated with a literal number, `MATCH_CHUNK` per SQL
+statement. The statements therefore grow with the distinct queries, not with the searches.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from functools import partial
+from itertools import islice
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+from django.db.models import F, Max, Prefetch, Q, Value
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from funding.filters import CallFilterSet
+from funding.matching import calls_for_cooperative
+from funding.models import (
+    AlertDispatch,
+    AlertFrequency,
+    AlertPreference,
+    Call,
+    CooperativeAlert,
+    Deadline,
+    DigestRun,
+    Follow,
+    SavedSearch,
+)
+from innovacoop import mail, unsubscribe
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 200  # recipients per fan-out task: a few seconds of work each
+MATCH_CHUNK = 50  # distinct queries per UNION statement
+MAX_DISPATCH_ATTEMPTS = 5
+DISPATCH_STALE_AFTER = datetime.timedelta(minutes=5)
+DIGEST_PERIOD = {
+    AlertFrequency.DAILY: datetime.timedelta(days=1),
+    AlertFrequency.WEEKLY: datetime.timedelta(days=7),
+}
+IGNORED_PARAMS = {"page", "sort"}
+
+
+def chunked(items, size):
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+# --- Saved searches -----------------------------------------------------------------------
+
+
+def normalize_query(data):
+    """The catalogue querystring an alert stores: only filter parameters, no page or sort,
+    no empty values, in a stable order (so identical searches have identical queries)."""
+    known = set(CallFilterSet.base_filters) - IGNORED_PARAMS
+    pairs = sorted(
+        (name, value.strip())
+        for name in data
+        if name in known
+        for value in data.getlist(name)
+        if value and value.strip()
+    )
+    return urlencode(pairs)
+
+
+def filterset_for(query, *, queryset=None, at=None):
+    return CallFilterSet(QueryDict(query), queryset=queryset, at=at)
+
+
+def saved_search_create(*, user, name, query, frequency):
+    """Save catalogue filters as an alert (query normalized here)."""
+    return SavedSearch.objects.create(
+        user=user,
+        name=name.strip(),
+        query=normalize_query(QueryDict(query)),
+        frequency=frequency,
+    )
+
+
+def match_queries(queries, calls, *, at=None):
+    """{query: set of matching call pks} among `calls`; invalid queries map to None.
+
+    Each distinct query is validated once (its FilterSet form); valid ones are evaluated
+    MATCH_CHUNK at a time in one UNION ALL statement.
+    """
+    result = {}
+    valid = []
+    cleaned = {}
+    for query in dict.fromkeys(queries):
+        filterset = filterset_for(query, queryset=calls, at=at)
+        _share_model_choice_cleaning(filterset, cleaned)
+        if filterset.is_valid():
+            result[query] = set()
+            valid.append((query, filterset))
+        else:
+            result[query] = None
+    for batch in chunked(valid, MATCH_CHUNK):
+        parts = [
+            filterset.filtered.order_by()
+            .annotate(alert_query=Value(number, output_field=models.IntegerField()))
+            .values_list("alert_query", "pk")
+            for number, (_query, filterset) in enumerate(batch)
+        ]
+        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        for number, pk in union:
+            result[batch[number][0]].add(pk)
+    return result
+
+
+def _share_model_choice_cleaning(filterset, cache):
+    """Validate each model-choice value (theme=x, programme=3) once per matching run.
+
+    Validating such a field costs a query; many distinct searches share the same values
+    ("theme=x", "status=open&theme=x", "level=eu&theme=x"), so this keeps the queries to the
+    distinct values. The cleaned querysets are evaluated already and used as subqueries.
+    """
+    for name, field in filterset.form.fields.items():
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        original = field.clean
+
+        def clean(value, name=name, original=original):
+            key = (name, tuple(value) if isinstance(value, (list, tuple)) else value)
+            if key not in cache:
+                cache[key] = original(value)
+            return cache[key]
+
+        field.clean = clean
+
+
+def match_cooperatives(cooperatives, calls, *, at=None):
+    """{cooperative pk: set of call pks among `calls`} by the portal's call-to-cooperative match.
+
+    Cooperatives should come with sectors, themes and main sector loaded (no query each).
+    """
+    call_ids = calls.values("pk")
+    result = {}
+    for batch in chunked(list(cooperatives), MATCH_CHUNK):
+        parts = [
+            calls_for_cooperative(cooperative, at=at)
+            .filter(pk__in=call_ids)
+            .order_by()
+            .annotate(alert_coop=Value(cooperative.pk, output_field=models.IntegerField()))
+            .values_list("alert_coop", "pk")
+            for cooperative in batch
+        ]
+        for cooperative in batch:
+            result[cooperative.pk] = set()
+        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        for coop_id, pk in union:
+            result[coop_id].add(pk)
+    return result
+
+
+def searches_with_matches(user, *, at=None):
+    """The user's saved searches, each with `open_count` (matching open calls today) and
+    `is_broken` (its filters are no longer valid). A few queries per page, not per search."""
+    at = at or timezone.now()
+    searches = list(SavedSearch.objects.filter(user=user).order_by("-created_at", "-pk"))
+    matches = match_queries(
+        [search.query for search in searches], Call.objects.published().open(at), at=at
+    )
+    for search in searches:
+        found = matches[search.query]
+        search.is_broken = found is None
+        search.open_count = 0 if found is None else len(found)
+    return searches
+
+
+# --- Who wants email -----------------------------------------------------------------------
+
+
+def _receiving(queryset, user_path="user"):
+    """Only active people who have not stopped every email."""
+    stopped = AlertPreference.objects.filter(
+        user=models.OuterRef(user_path), unsubscribed_all_at__isnull=False
+    )
+    return queryset.filter(**{f"{user_path}__is_active": True}).filter(~models.Exists(stopped))
+
+
+def _opted_out(user_ids):
+    return set(
+        AlertPreference.objects.filter(
+            user_id__in=user_ids, unsubscribed_all_at__isnull=False
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _cooperative_alerts(**filters):
+    return (
+        _receiving(CooperativeAlert.objects.filter(is_active=True, **filters))
+        .select_related("cooperative__main_sector")
+        .prefetch_related("cooperative__sectors", "cooperative__themes")
+    )
+
+
+# --- Emails ---------------------------------------------------------------------------------
+
+
+def _absolute(path):
+    return settings.SITE_URL + path
+
+
+def _email(*, key, kind, user, template, context, stop_kind, stop_id):
+    stop_url = unsubscribe.unsubscribe_url(stop_kind, stop_id)
+    return mail.OutgoingEmail(
+        key=key,
+        kind=kind,
+        to_email=user.email,
+        template=template,
+        context={
+            "user": user,
+            "unsubscribe_url": stop_url,
+            "unsubscribe_all_url": unsubscribe.unsubscribe_url("all", user.pk),
+            "manage_url": _absolute("/portal/alerts/"),
+            **context,
+        },
+        language=user.language if user.language in dict(settings.LANGUAGES) else "it",
+        recipient=user,
+        headers=unsubscribe.list_unsubscribe_headers(stop_url),
+    )
+
+
+def _call_item(call, at, reasons=()):
+    deadline = call.next_deadline_object(at)
+    return {
+        "call": call,
+        "url": _absolute(call.get_absolute_url()),
+        "deadline": deadline,
+        "reasons": list(reasons),
+    }
+
+
+def _calls_for_email(call_ids):
+    return (
+        Call.objects.filter(pk__in=call_ids)
+        .select_related("programme")
+        .prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at")))
+    )
+
+
+# --- Instant alerts: outbox row at publication, fan-out after commit ------------------------
+
+
+def alert_dispatch_record(*, call):
+    """Inside the publishing transaction: the outbox row that will send the instant alerts."""
+    dispatch, created = AlertDispatch.objects.get_or_create(
+        call=call, kind=AlertDispatch.Kind.PUBLISHED
+    )
+    if created:
+        transaction.on_commit(partial(queue_dispatch, dispatch.pk))
+    return dispatch
+
+
+def queue_dispatch(dispatch_id):
+    """Queue the fan-out; losing this is safe: the periodic sweep finds unprocessed rows."""
+    from funding.tasks import process_alert_dispatch
+
+    try:
+        process_alert_dispatch.apply_async(args=[dispatch_id], queue=settings.FUNDING_ALERTS_QUEUE)
+    except Exception:
+        logger.warning("Could not queue alert dispatch %s; the sweep will", dispatch_id)
+
+
+def instant_recipients(call, *, at=None):
+    """{user id: {"searches": [ids], "cooperative_alerts": [ids]}} for a published call."""
+    at = at or timezone.now()
+    one_call = Call.objects.published().filter(pk=call.pk)
+    by_query = defaultdict(list)
+    for search_id, user_id, query in _receiving(
+        SavedSearch.objects.filter(frequency=AlertFrequency.INSTANT, is_active=True)
+    ).values_list("pk", "user_id", "query"):
+        by_query[query].append((search_id, user_id))
+    recipients = defaultdict(lambda: {"searches": [], "cooperative_alerts": []})
+    for query, found in match_queries(list(by_query), one_call, at=at).items():
+        if found:
+            for search_id, user_id in by_query[query]:
+                recipients[user_id]["searches"].append(search_id)
+    alerts = list(_cooperative_alerts(frequency=AlertFrequency.INSTANT))
+    cooperatives = {alert.cooperative_id: alert.cooperative for alert in alerts}
+    matched = match_cooperatives(cooperatives.values(), one_call, at=at)
+    for alert in alerts:
+        if matched.get(alert.cooperative_id):
+            recipients[alert.user_id]["cooperative_alerts"].append(alert.pk)
+    return dict(recipients)
+
+
+def alert_dispatch_process(*, dispatch_id, now=None, send_chunk=None):
+    """Match a published call against every instant alert and queue bounded fan-out chunks.
+
+    Claims the row with a conditional update (attempts + 1); gives up after
+    MAX_DISPATCH_ATTEMPTS claims (a worker keeps dying on it) and leaves it failed for staff.
+    Returns the number of recipients.
+    """
+    now = now or timezone.now()
+    claimed = AlertDispatch.objects.filter(
+        pk=dispatch_id, processed_at__isnull=True, failed_at__isnull=True
+    ).update(attempts=F("attempts") + 1, started_at=now)
+    if not claimed:
+        return 0
+    dispatch = AlertDispatch.objects.select_related("call").get(pk=dispatch_id)
+    if dispatch.attempts > MAX_DISPATCH_ATTEMPTS:
+        AlertDispatch.objects.filter(pk=dispatch_id).update(
+            failed_at=now, last_error="Too many attempts: the worker stopped each time."
+        )
+        return 0
+    recipients = instant_recipients(dispatch.call, at=now) if dispatch.call.is_published else {}
+    entries = [
+        [user_id, found["searches"], found["cooperative_alerts"]]
+        for user_id, found in sorted(recipients.items())
+    ]
+    send_chunk = send_chunk or queue_call_alerts_chunk
+    for batch in chunked(entries, CHUNK_SIZE):
+        send_chunk(dispatch.call_id, batch)
+    AlertDispatch.objects.filter(pk=dispatch_id).update(processed_at=now, recipients=len(entries))
+    return len(entries)
+
+
+def queue_call_alerts_chunk(call_id, entries):
+    from funding.tasks import send_call_alerts_chunk
+
+    send_call_alerts_chunk.apply_async(args=[call_id, entries], queue=settings.FUNDING_ALERTS_QUEUE)
+
+
+def call_alert_key(user_id, call_id):
+    return f"call-alert:user-{user_id}:call-{call_id}"
+
+
+def call_alerts_send(*, call_id, entries, at=None):
+    """Write one alert email per person for a call (whatever number of their alerts matched).
+
+    `entries` are [user id, [saved search ids], [cooperative alert ids]]. Returns new emails.
+    """
+    at = at or timezone.now()
+    call = (
+        _calls_for_email([call_id])
+        .filter(publication_state=Call.PublicationState.PUBLISHED)
+        .first()
+    )
+    if call is None:
+        return 0
+    known = mail.existing_keys(call_alert_key(entry[0], call_id) for entry in entries)
+    todo = [entry for entry in entries if call_alert_key(entry[0], call_id) not in known]
+    if not todo:
+        return 0
+    users = get_user_model().objects.in_bulk([entry[0] for entry in todo])
+    stopped = _opted_out(list(users))
+    searches = SavedSearch.objects.in_bulk([pk for entry in todo for pk in entry[1]])
+    coop_alerts = CooperativeAlert.objects.select_related("cooperative").in_bulk(
+        [pk for entry in todo for pk in entry[2]]
+    )
+    emails = []
+    for user_id, search_ids, alert_ids in todo:
+        user = users.get(user_id)
+        if user is None or not user.is_active or user_id in stopped:
+            continue
+        matched = [searches[pk] for pk in search_ids if pk in searches]
+        matched = [search for search in matched if search.is_active]
+        cooperatives = [coop_alerts[pk] for pk in alert_ids if pk in coop_alerts]
+        cooperatives = [alert for alert in cooperatives if alert.is_active]
+        if not matched and not cooperatives:
+            continue
+        if len(matched) == 1 and not cooperatives:
+            stop = ("search", matched[0].pk)
+        elif cooperatives and not matched and len(cooperatives) == 1:
+            stop = ("cooperative", cooperatives[0].pk)
+        else:
+            stop = ("alerts-instant", user_id)
+        reasons = [search.name for search in matched] + [
+            str(alert.cooperative) for alert in cooperatives
+        ]
+        emails.append(
+            _email(
+                key=call_alert_key(user_id, call_id),
+                kind="call-alert",
+                user=user,
+                template="call_alert",
+                context={"item": _call_item(call, at, reasons), "searches": matched},
+                stop_kind=stop[0],
+                stop_id=stop[1],
+            )
+        )
+    with transaction.atomic():
+        return mail.delivery_enqueue(emails)
+
+
+def alert_dispatches_sweep(*, now=None):
+    """Dispatch rows whose task was lost or whose worker died: queue them again."""
+    now = now or timezone.now()
+    stale = AlertDispatch.objects.filter(processed_at__isnull=True, failed_at__isnull=True).filter(
+        Q(started_at__isnull=True, created_at__lt=now - datetime.timedelta(minutes=1))
+        | Q(started_at__lt=now - DISPATCH_STALE_AFTER)
+    )
+    ids = list(stale.values_list("pk", flat=True)[:500])
+    for dispatch_id in ids:
+        queue_dispatch(dispatch_id)
+    return len(ids)
+
+
+# --- Digests -------------------------------------------------------------------------------
+
+
+def digest_period_key(frequency, at):
+    """The period a digest belongs to, in the portal's time zone: 2026-11-30 or 2026-W48."""
+    day = timezone.localdate(at)
+    if frequency == AlertFrequency.WEEKLY:
+        year, week, _weekday = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    return day.isoformat()
+
+
+def digest_key(frequency, user_id, period_key):
+    return f"digest:{frequency}:user-{user_id}:{period_key}"
+
+
+def digest_user_ids(frequency):
+    """People with at least one active daily (weekly) alert who still receive email."""
+    searchers = _receiving(
+        SavedSearch.objects.filter(frequency=frequency, is_active=True)
+    ).values_list("user_id", flat=True)
+    members = _receiving(
+        CooperativeAlert.objects.filter(frequency=frequency, is_active=True)
+    ).values_list("user_id", flat=True)
+    return sorted(set(searchers) | set(members))
+
+
+def digests_build(*, frequency, user_ids, at=None):
+    """Write the digests of `frequency` for these people (one bounded chunk).
+
+    Each person gets one email combining all their alerts of that frequency, each call once,
+    only calls published since their previous digest; none when nothing is new. A DigestRun
+    row per person and period, written in the same transaction as the email, marks where the
+    next digest starts. Returns the number of emails written.
+    """
+    at = at or timezone.now()
+    period = digest_period_key(frequency, at)
+    done = set(
+        DigestRun.objects.filter(
+            frequency=frequency, period_key=period, user_id__in=user_ids
+        ).values_list("user_id", flat=True)
+    )
+    todo = [user_id for user_id in user_ids if user_id not in done]
+    if not todo:
+        return 0
+    previous = dict(
+        DigestRun.objects.filter(frequency=frequency, user_id__in=todo)
+        .values_list("user_id")
+        .annotate(until=Max("last_published_until"))
+        .values_list("user_id", "until")
+    )
+    default_since = at - DIGEST_PERIOD[frequency]
+    since = {user_id: previous.get(user_id) or default_since for user_id in todo}
+    new_calls = dict(
+        Call.objects.published()
+        .filter(published_at__gt=min(since.values()), published_at__lte=at)
+        .values_list("pk", "published_at")
+    )
+    # What each person's alerts match among the new calls.
+    matched = defaultdict(lambda: defaultdict(list))  # user -> call -> reasons
+    if new_calls:
+        candidates = Call.objects.filter(pk__in=list(new_calls))
+        searches = list(
+            SavedSearch.objects.filter(user_id__in=todo, frequency=frequency, is_active=True).only(
+                "pk", "user_id", "name", "query"
+            )
+        )
+        found = match_queries([search.query for search in searches], candidates, at=at)
+        for search in searches:
+            for call_id in found[search.query] or ():
+                matched[search.user_id][call_id].append(search.name)
+        alerts = list(_cooperative_alerts(frequency=frequency, user_id__in=todo))
+        cooperatives = {alert.cooperative_id: alert.cooperative for alert in alerts}
+        by_cooperative = match_cooperatives(cooperatives.values(), candidates, at=at)
+        for alert in alerts:
+            for call_id in by_cooperative.get(alert.cooperative_id, ()):
+                matched[alert.user_id][call_id].append(str(alert.cooperative))
+    per_user = {
+        user_id: {
+            call_id: reasons
+            for call_id, reasons in matched.get(user_id, {}).items()
+            if new_calls[call_id] > since[user_id]
+        }
+        for user_id in todo
+    }
+    wanted_calls = {call_id for calls in per_user.values() for call_id in calls}
+    calls = {call.pk: call for call in _calls_for_email(wanted_calls)} if wanted_calls else {}
+    users = get_user_model().objects.in_bulk(todo)
+    stopped = _opted_out(todo)
+    runs, emails = [], []
+    for user_id in todo:
+        user = users.get(user_id)
+        if user is None:
+            continue
+        items = sorted(
+            (
+                _call_item(calls[call_id], at, reasons)
+                for call_id, reasons in per_user[user_id].items()
+                if call_id in calls
+            ),
+            key=lambda item: (-item["call"].published_at.timestamp(), item["call"].pk),
+        )
+        runs.append(
+            DigestRun(
+                user_id=user_id,
+                frequency=frequency,
+                period_key=period,
+                last_published_until=at,
+                call_count=len(items),
+            )
+        )
+        if not items or user_id in stopped or not user.is_active:
+            continue
+        emails.append(
+            _email(
+                key=digest_key(frequency, user_id, period),
+                kind=f"digest-{frequency}",
+                user=user,
+                template="digest",
+                context={"items": items, "frequency": frequency, "since": since[user_id]},
+                stop_kind=f"alerts-{frequency}",
+                stop_id=user_id,
+            )
+        )
+    with transaction.atomic():
+        DigestRun.objects.bulk_create(runs, ignore_conflicts=True)
+        return mail.delivery_enqueue(emails)
+
+
+# --- Deadline reminders --------------------------------------------------------------------
+
+
+def reminder_offsets():
+    return sorted({int(days) for days in settings.FUNDING_REMINDER_OFFSETS_DAYS})
+
+
+def reminder_offset_for(days_left):
+    """The reminder due with this many days left: the smallest offset not below it.
+
+    With offsets 14 and 3: 14 days left → the 14-day reminder, 3 → the 3-day one. A missed
+    daily run (or a call followed late) still gets its reminder the next day, once.
+    """
+    if days_left < 0:
+        return None
+    return next((offset for offset in reminder_offsets() if days_left <= offset), None)
+
+
+def reminder_key(user_id, deadline_id, offset):
+    return f"reminder:user-{user_id}:deadline-{deadline_id}:{offset}d"
+
+
+def _reminder_follows(at):
+    horizon = timezone.localdate(at) + datetime.timedelta(days=max(reminder_offsets()) + 1)
+    end = timezone.make_aware(datetime.datetime.combine(horizon, datetime.time.min))
+    due = Deadline.objects.filter(call=models.OuterRef("call"), due_at__gte=at, due_at__lt=end)
+    follows = Follow.objects.filter(call__publication_state=Call.PublicationState.PUBLISHED)
+    no_reminders = AlertPreference.objects.filter(
+        user=models.OuterRef("user"), reminders_off_at__isnull=False
+    )
+    follows = _receiving(follows).filter(~models.Exists(no_reminders))
+    return follows.filter(models.Exists(due)), end
+
+
+def reminder_user_ids(*, at=None):
+    at = at or timezone.now()
+    follows, _end = _reminder_follows(at)
+    return sorted(set(follows.values_list("user_id", flat=True)))
+
+
+def reminders_send(*, user_ids, at=None):
+    """Write the deadline reminders due now for these people's followed calls."""
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    follows, end = _reminder_follows(at)
+    follows = list(follows.filter(user_id__in=user_ids).select_related("user"))
+    if not follows:
+        return 0
+    calls = {call.pk: call for call in _calls_for_email({follow.call_id for follow in follows})}
+    emails = []
+    for follow in follows:
+        call = calls[follow.call_id]
+        for deadline in call.deadlines.all():
+            if not at <= deadline.due_at < end:
+                continue
+            days_left = (timezone.localdate(deadline.due_at) - today).days
+            offset = reminder_offset_for(days_left)
+            if offset is None:
+                continue
+            emails.append(
+                _email(
+                    key=reminder_key(follow.user_id, deadline.pk, offset),
+                    kind="deadline-reminder",
+                    user=follow.user,
+                    template="deadline_reminder",
+                    context={
+                        "item": _call_item(call, at),
+                        "deadline": deadline,
+                        "days_left": days_left,
+                    },
+                    stop_kind="reminders",
+                    stop_id=follow.user_id,
+                )
+            )
+    known = mail.existing_keys(email.key for email in emails)
+    emails = [email for email in emails if email.key not in known]
+    with transaction.atomic():
+        return mail.delivery_enqueue(emails)
+
+
+# --- Preferences ---------------------------------------------------------------------------
+
+
+def preference_for(user):
+    preference, _created = AlertPreference.objects.get_or_create(user=user)
+    return preference
+
+
+def alerts_stop_all(*, user_id):
+    AlertPreference.objects.get_or_create(user_id=user_id)
+    AlertPreference.objects.filter(user_id=user_id, unsubscribed_all_at__isnull=True).update(
+        unsubscribed_all_at=timezone.now()
+    )
+
+
+def alerts_resume_all(*, user_id):
+    AlertPreference.objects.filter(user_id=user_id).update(unsubscribed_all_at=None)
+
+
+def reminders_set(*, user_id, enabled):
+    AlertPreference.objects.get_or_create(user_id=user_id)
+    AlertPreference.objects.filter(user_id=user_id).update(
+        reminders_off_at=None if enabled else timezone.now()
+    )
+
+
+# --- Unsubscribe kinds (see innovacoop/unsubscribe.py) -------------------------------------
+
+
+def _describe_search(search_id):
+    search = SavedSearch.objects.filter(pk=search_id).first()
+    if search is None:
+        return None
+    return {
+        "what": _("Emails of the alert “%(name)s”") % {"name": search.name},
+        "done": not search.is_active,
+    }
+
+
+def _describe_cooperative(alert_id):
+    alert = CooperativeAlert.objects.select_related("cooperative").filter(pk=alert_id).first()
+    if alert is None:
+        return None
+    return {
+        "what": _("Emails of calls matching %(cooperative)s") % {"cooperative": alert.cooperative},
+        "done": not alert.is_active,
+    }
+
+
+def _describe_frequency(frequency, user_id):
+    active = SavedSearch.objects.filter(user_id=user_id, frequency=frequency, is_active=True)
+    coop = CooperativeAlert.objects.filter(user_id=user_id, frequency=frequency, is_active=True)
+    labels = {
+        AlertFrequency.INSTANT: _("All your instant call alerts"),
+        AlertFrequency.DAILY: _("Your daily digest of calls"),
+        AlertFrequency.WEEKLY: _("Your weekly digest of calls"),
+    }
+    return {"what": labels[frequency], "done": not (active.exists() or coop.exists())}
+
+
+def _stop_frequency(frequency, user_id):
+    SavedSearch.objects.filter(user_id=user_id, frequency=frequency).update(is_active=False)
+    CooperativeAlert.objects.filter(user_id=user_id, frequency=frequency).update(is_active=False)
+
+
+def _describe_reminders(user_id):
+    preference = AlertPreference.objects.filter(user_id=user_id).first()
+    return {
+        "what": _("Deadline reminders for the calls you follow"),
+        "done": bool(preference and preference.reminders_off_at),
+    }
+
+
+def _describe_all(user_id):
+    preference = AlertPreference.objects.filter(user_id=user_id).first()
+    return {
+        "what": _("Every email about calls: alerts, digests and reminders"),
+        "done": bool(preference and preference.unsubscribed_all_at),
+    }
+
+
+unsubscribe.register(
+    "search",
+    describe=_describe_search,
+    stop=lambda pk: SavedSearch.objects.filter(pk=pk).update(is_active=False),
+)
+unsubscribe.register(
+    "cooperative",
+    describe=_describe_cooperative,
+    stop=lambda pk: CooperativeAlert.objects.filter(pk=pk).update(is_active=False),
+)
+for _frequency in AlertFrequency.values:
+    unsubscribe.register(
+        f"alerts-{_frequency}",
+        describe=partial(_describe_frequency, _frequency),
+        stop=partial(_stop_frequency, _frequency),
+    )
+unsubscribe.register(
+    "reminders",
+    describe=_describe_reminders,
+    stop=lambda pk: reminders_set(user_id=pk, enabled=False),
+)
+unsubscribe.register("all", describe=_describe_all, stop=lambda pk: alerts_stop_all(user_id=pk))

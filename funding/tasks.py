@@ -1,0 +1,76 @@
+"""Alert tasks: thin, they load by id and call `funding.alerts`.
+
+All of them are safe to run twice (the delivery ledger's keys, the dispatch row's claim, the
+digest runs), so they use acks_late + reject_on_worker_lost: a killed worker's message goes
+to another worker. Fan-out tasks carry at most `alerts.CHUNK_SIZE` recipients and finish in
+seconds, far inside the broker's visibility timeout. The dispatch row counts its claims and
+is marked failed beyond `alerts.MAX_DISPATCH_ATTEMPTS`, which caps redeliveries of a message
+that kills its worker.
+"""
+
+import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from funding import alerts
+
+RELIABLE = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
+
+
+def _queue(task, *args):
+    return task.apply_async(args=list(args), queue=settings.FUNDING_ALERTS_QUEUE)
+
+
+def _parse(at):
+    return datetime.datetime.fromisoformat(at) if at else timezone.now()
+
+
+@shared_task(name="funding.process_alert_dispatch", **RELIABLE)
+def process_alert_dispatch(dispatch_id):
+    """A call was published: find the instant alerts it matches, queue the fan-out chunks."""
+    return alerts.alert_dispatch_process(dispatch_id=dispatch_id)
+
+
+@shared_task(name="funding.send_call_alerts_chunk", **RELIABLE)
+def send_call_alerts_chunk(call_id, entries):
+    """Write the instant alert emails of up to CHUNK_SIZE people for one call."""
+    return alerts.call_alerts_send(call_id=call_id, entries=entries)
+
+
+@shared_task(name="funding.sweep_alert_dispatches", ignore_result=True)
+def sweep_alert_dispatches():
+    """Periodic: queue again the dispatch rows whose task was lost or whose worker died."""
+    return alerts.alert_dispatches_sweep()
+
+
+@shared_task(name="funding.send_digests", **RELIABLE)
+def send_digests(frequency, at=None):
+    """Periodic: split the people with daily (weekly) alerts into chunks and queue them."""
+    at = at or timezone.now().isoformat()
+    user_ids = alerts.digest_user_ids(frequency)
+    for batch in alerts.chunked(user_ids, alerts.CHUNK_SIZE):
+        _queue(build_digests_chunk, frequency, batch, at)
+    return len(user_ids)
+
+
+@shared_task(name="funding.build_digests_chunk", **RELIABLE)
+def build_digests_chunk(frequency, user_ids, at=None):
+    """Write the digests of up to CHUNK_SIZE people (the same `at` for all chunks of a run)."""
+    return alerts.digests_build(frequency=frequency, user_ids=user_ids, at=_parse(at))
+
+
+@shared_task(name="funding.send_reminders", **RELIABLE)
+def send_reminders(at=None):
+    """Periodic: queue the deadline reminders due today, in chunks of people."""
+    at = at or timezone.now().isoformat()
+    user_ids = alerts.reminder_user_ids(at=_parse(at))
+    for batch in alerts.chunked(user_ids, alerts.CHUNK_SIZE):
+        _queue(send_reminders_chunk, batch, at)
+    return len(user_ids)
+
+
+@shared_task(name="funding.send_reminders_chunk", **RELIABLE)
+def send_reminders_chunk(user_ids, at=None):
+    return alerts.reminders_send(user_ids=user_ids, at=_parse(at))

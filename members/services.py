@@ -1,0 +1,192 @@
+"""Operations on memberships and invitations: each in one transaction, each keeping the
+rules (a cooperative always has an administrator; an invitation works once, for 7 days)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from innovacoop.mail import OutgoingEmail, delivery_enqueue
+from innovacoop.models import User
+from members.models import Invitation, Membership, hash_token
+
+ROLE_RANK = {Membership.Role.VIEWER: 0, Membership.Role.EDITOR: 1, Membership.Role.ADMIN: 2}
+
+
+def normalize_email(email):
+    return (email or "").strip().lower()
+
+
+def invitation_check(*, cooperative, email):
+    """Raise ValidationError if `email` may not be invited to `cooperative` now."""
+    email = normalize_email(email)
+    if Membership.objects.filter(cooperative=cooperative, user__email__iexact=email).exists():
+        raise ValidationError(
+            _("%(email)s is already a member of %(cooperative)s.")
+            % {"email": email, "cooperative": cooperative}
+        )
+    if Invitation.objects.pending().filter(cooperative=cooperative, email__iexact=email).exists():
+        raise ValidationError(
+            _("An invitation to %(email)s is already pending; revoke it first to send a new one.")
+            % {"email": email}
+        )
+
+
+def invitation_create(*, cooperative, email, role, invited_by, language=None):
+    """Invite `email` to `cooperative` with `role` and queue the email with the link.
+
+    Returns the invitation; its `token` attribute holds the raw token (only the hash is
+    stored), for the caller that needs the link, such as tests.
+    """
+    email = normalize_email(email)
+    invitation_check(cooperative=cooperative, email=email)
+    invitee = User.objects.filter(email__iexact=email).first()
+    language = language or (invitee.language if invitee else None) or settings.LANGUAGE_CODE
+    with transaction.atomic():
+        invitation = Invitation(
+            email=email,
+            cooperative=cooperative,
+            role=role,
+            language=language,
+            invited_by=invited_by,
+            created_at=timezone.now(),
+        )
+        token = invitation.set_new_token()
+        invitation.save()
+        delivery_enqueue(
+            [
+                OutgoingEmail(
+                    key=f"invitation:{invitation.pk}",
+                    kind="invitation",
+                    to_email=email,
+                    template="invitation",
+                    language=language,
+                    recipient=invitee,
+                    context={
+                        "invitation": invitation,
+                        "cooperative_name": cooperative.legal_name,
+                        "role": invitation.role,
+                        "inviter_name": invited_by.get_full_name() if invited_by else "",
+                        "accept_path": invitation_path(token),
+                        "expires_at": invitation.expires_at,
+                    },
+                )
+            ]
+        )
+    invitation.token = token
+    return invitation
+
+
+def invitation_path(token):
+    return reverse("portal:invitation-accept", kwargs={"token": token})
+
+
+def invitation_by_token(token):
+    """The invitation a link's token names (in any state), or None if it names none."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("cooperative", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def invitation_unusable_reason(invitation):
+    """Why the invitation cannot be used any more, in words; None if it can."""
+    state = invitation.state
+    if state == Invitation.State.ACCEPTED:
+        return _("This invitation has already been used.")
+    if state == Invitation.State.REVOKED:
+        return _("This invitation has been withdrawn.")
+    if state == Invitation.State.EXPIRED:
+        return _("This invitation has expired.")
+    return None
+
+
+def invitation_accept(*, invitation, user):
+    """Claim the invitation for `user` and give them the membership it offers.
+
+    The claim is a conditional update, so of two simultaneous acceptances one wins and the
+    other gets a ValidationError. An existing membership is raised to the invited role,
+    never lowered.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = (
+            Invitation.objects.pending(now)
+            .filter(pk=invitation.pk)
+            .update(accepted_at=now, accepted_by=user)
+        )
+        if not claimed:
+            invitation.refresh_from_db()
+            raise ValidationError(
+                invitation_unusable_reason(invitation) or _("This invitation cannot be used.")
+            )
+        membership, created = Membership.objects.get_or_create(
+            user=user, cooperative=invitation.cooperative, defaults={"role": invitation.role}
+        )
+        if not created and ROLE_RANK[invitation.role] > ROLE_RANK[membership.role]:
+            membership.role = invitation.role
+            membership.save(update_fields=["role"])
+    invitation.accepted_at, invitation.accepted_by = now, user
+    return membership
+
+
+def invitation_revoke(*, invitation):
+    """Withdraw a pending invitation: its link stops working."""
+    return Invitation.objects.pending().filter(pk=invitation.pk).update(revoked=True)
+
+
+def _ensure_another_admin(membership):
+    """Raise if `membership` is its cooperative's last administrator (rows locked meanwhile)."""
+    if membership.role != Membership.Role.ADMIN:
+        return
+    admins = Membership.objects.select_for_update().filter(
+        cooperative_id=membership.cooperative_id, role=Membership.Role.ADMIN
+    )
+    if not admins.exclude(pk=membership.pk).exists():
+        raise ValidationError(
+            _(
+                "%(person)s is the last administrator of %(cooperative)s: make someone else "
+                "administrator first."
+            )
+            % {"person": membership.user, "cooperative": membership.cooperative}
+        )
+
+
+def membership_change_role(*, membership, role):
+    """Give the member another role; the last administrator cannot be demoted."""
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Unknown role."))
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if role != Membership.Role.ADMIN:
+            _ensure_another_admin(membership)
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, membership):
+    """Remove a member (or let them leave); the last administrator cannot go."""
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _ensure_another_admin(membership)
+        membership.delete()
+
+
+def cooperatives_held_by(user):
+    """Cooperatives of which `user` is the only administrator."""
+    held = []
+    for membership in Membership.objects.filter(
+        user=user, role=Membership.Role.ADMIN
+    ).select_related("cooperative"):
+        others = Membership.objects.filter(
+            cooperative_id=membership.cooperative_id, role=Membership.Role.ADMIN
+        ).exclude(pk=membership.pk)
+        if not others.exists():
+            held.append(membership.cooperative)
+    return held

@@ -1,0 +1,390 @@
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView, UpdateView
+
+from funding.matching import match_calls_for_cooperative
+from funding.models import Call, Deadline
+from innovacoop.adapters import INVITATION_SESSION_KEY
+from innovacoop.models import User
+from members.models import Cooperative, Invitation, Membership
+from members.rules import forget_roles
+from members.services import (
+    invitation_accept,
+    invitation_by_token,
+    invitation_create,
+    invitation_revoke,
+    invitation_unusable_reason,
+    membership_change_role,
+    membership_remove,
+)
+from portal.forms import (
+    AccountDeleteForm,
+    AccountForm,
+    CooperativeProfileForm,
+    InvitationForm,
+    RoleForm,
+)
+from portal.services import account_delete, account_export
+
+CURRENT_COOPERATIVE_KEY = "portal_cooperative"
+MATCH_LIMIT = 10
+
+
+def cooperative_for(request, slug, permission):
+    """The cooperative at `slug` if the person may `permission` it.
+
+    Another cooperative's private page answers 404 (its existence is not confirmed); a
+    member without the role answers 403.
+    """
+    cooperative = get_object_or_404(Cooperative, slug=slug)
+    user = request.user
+    if not user.has_perm("members.view_members", cooperative):
+        raise Http404
+    if not user.has_perm(permission, cooperative):
+        raise PermissionDenied
+    return cooperative
+
+
+class CooperativePermissionMixin(LoginRequiredMixin):
+    """Views of one cooperative (slug in the URL), guarded by one rules permission."""
+
+    permission_required = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.cooperative = cooperative_for(request, kwargs["slug"], self.permission_required)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """The signed-in person's portal: their cooperatives, followed calls, calls that fit."""
+
+    template_name = "portal/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        memberships = list(
+            Membership.objects.filter(user=user)
+            .select_related("cooperative", "cooperative__main_sector")
+            .prefetch_related("cooperative__themes", "cooperative__sectors")
+            .order_by("cooperative__legal_name")
+        )
+        current = self.current_membership(memberships)
+        followed = list(
+            Call.objects.with_status()
+            .filter(follows__user=user)
+            .select_related("programme")
+            .prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at")))
+            .order_by("next_deadline", "pk")
+        )
+        followed_ids = {call.pk for call in followed}
+        matches = (
+            match_calls_for_cooperative(current.cooperative, limit=MATCH_LIMIT) if current else []
+        )
+        return super().get_context_data(
+            memberships=memberships,
+            current=current,
+            followed_calls=followed,
+            followed_ids=followed_ids,
+            matches=matches,
+            **kwargs,
+        )
+
+    def current_membership(self, memberships):
+        chosen = self.request.session.get(CURRENT_COOPERATIVE_KEY)
+        for membership in memberships:
+            if membership.cooperative_id == chosen:
+                return membership
+        return memberships[0] if memberships else None
+
+
+@login_required
+@require_POST
+def switch_cooperative(request):
+    membership = get_object_or_404(
+        Membership, user=request.user, cooperative__slug=request.POST.get("cooperative", "")
+    )
+    request.session[CURRENT_COOPERATIVE_KEY] = membership.cooperative_id
+    return redirect("portal:dashboard")
+
+
+class CooperativeEditView(CooperativePermissionMixin, UpdateView):
+    permission_required = "members.change_cooperative"
+    template_name = "portal/cooperative_form.html"
+    form_class = CooperativeProfileForm
+    context_object_name = "cooperative"
+
+    def get_object(self, queryset=None):
+        return self.cooperative
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("The profile of the cooperative has been saved."))
+        return response
+
+    def get_success_url(self):
+        return reverse("portal:cooperative-edit", kwargs={"slug": self.cooperative.slug})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.has_perm("members.view_staff_data", self.cooperative):
+            context["history"] = history_rows(self.cooperative)
+        return context
+
+
+def history_rows(cooperative, limit=20):
+    """The latest profile changes: when, by whom, which fields."""
+    records = list(cooperative.history.select_related("history_user").order_by("-history_id"))
+    rows = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changed = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=["updated"])
+            changed = [
+                str(Cooperative._meta.get_field(change.field).verbose_name)
+                for change in delta.changes
+            ]
+        rows.append({"record": record, "changed": changed})
+    return rows
+
+
+class CooperativeMembersView(CooperativePermissionMixin, TemplateView):
+    """Members and pending invitations; administrators invite, change roles, remove."""
+
+    permission_required = "members.view_members"
+    template_name = "portal/cooperative_members.html"
+
+    def get_context_data(self, **kwargs):
+        can_manage = self.request.user.has_perm("members.manage_members", self.cooperative)
+        memberships = self.cooperative.memberships.select_related("user").order_by(
+            "user__full_name", "user__email"
+        )
+        invitations = (
+            self.cooperative.invitations.pending().select_related("invited_by")
+            if can_manage
+            else Invitation.objects.none()
+        )
+        kwargs.setdefault(
+            "invite_form", InvitationForm(initial={"language": self.request.LANGUAGE_CODE})
+        )
+        return super().get_context_data(
+            cooperative=self.cooperative,
+            memberships=memberships,
+            invitations=invitations,
+            can_manage=can_manage,
+            roles=Membership.Role.choices,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("members.manage_members", self.cooperative):
+            raise PermissionDenied
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            try:
+                invitation_create(
+                    cooperative=self.cooperative,
+                    invited_by=request.user,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                form.add_error("email", error)
+            else:
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+                )
+                return redirect(self.members_url())
+        return self.render_to_response(self.get_context_data(invite_form=form), status=400)
+
+    def members_url(self):
+        return reverse("portal:cooperative-members", kwargs={"slug": self.cooperative.slug})
+
+
+def _members_redirect(cooperative):
+    return redirect("portal:cooperative-members", slug=cooperative.slug)
+
+
+@login_required
+@require_POST
+def membership_role(request, slug, pk):
+    cooperative = cooperative_for(request, slug, "members.manage_members")
+    membership = get_object_or_404(Membership, pk=pk, cooperative=cooperative)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+        return _members_redirect(cooperative)
+    try:
+        membership_change_role(membership=membership, role=form.cleaned_data["role"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The role of %(person)s has been changed.") % {"person": membership.user}
+        )
+    forget_roles(request.user)
+    return _members_redirect(cooperative)
+
+
+@login_required
+@require_POST
+def membership_delete(request, slug, pk):
+    """An administrator removes a member; any member may remove themself (leave)."""
+    cooperative = cooperative_for(request, slug, "members.view_members")
+    membership = get_object_or_404(Membership, pk=pk, cooperative=cooperative)
+    leaving = membership.user_id == request.user.pk
+    if not leaving and not request.user.has_perm("members.manage_members", cooperative):
+        raise PermissionDenied
+    try:
+        membership_remove(membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _members_redirect(cooperative)
+    if leaving:
+        messages.success(
+            request, _("You have left %(cooperative)s.") % {"cooperative": cooperative}
+        )
+        return redirect("portal:dashboard")
+    messages.success(request, _("%(person)s has been removed.") % {"person": membership.user})
+    return _members_redirect(cooperative)
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request, slug, pk):
+    cooperative = cooperative_for(request, slug, "members.manage_members")
+    invitation = get_object_or_404(Invitation, pk=pk, cooperative=cooperative)
+    if invitation_revoke(invitation=invitation):
+        messages.success(
+            request,
+            _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},
+        )
+    return _members_redirect(cooperative)
+
+
+def invitation_accept_view(request, token):
+    """The link of an invitation email.
+
+    Anonymous: the token goes into the session and the invited address is stashed as
+    verified, so the signup form opens (prefilled); someone who already has an account
+    signs in and comes back here. Signed in with the invited address: one button accepts.
+    """
+    invitation = invitation_by_token(token)
+    if invitation is None:
+        return render(
+            request,
+            "portal/invitation_invalid.html",
+            {"reason": _("This invitation link is not valid. Check that you copied it whole.")},
+            status=404,
+        )
+    reason = invitation_unusable_reason(invitation)
+    if reason:
+        return render(
+            request,
+            "portal/invitation_invalid.html",
+            {"reason": reason, "invitation": invitation},
+            status=410,
+        )
+    user = request.user
+    context = {"invitation": invitation, "token": token}
+    if not user.is_authenticated:
+        from allauth.account.adapter import get_adapter
+
+        request.session[INVITATION_SESSION_KEY] = token
+        has_account = User.objects.filter(email__iexact=invitation.email).exists()
+        if not has_account:
+            get_adapter(request).stash_verified_email(request, invitation.email)
+        context.update(
+            has_account=has_account,
+            login_url=f"{reverse('account_login')}?next={request.path}",
+        )
+        return render(request, "portal/invitation.html", context)
+    email_matches = (
+        user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists()
+        or user.email.lower() == invitation.email.lower()
+    )
+    if request.method == "POST" and email_matches:
+        try:
+            invitation_accept(invitation=invitation, user=user)
+        except ValidationError as error:
+            return render(
+                request,
+                "portal/invitation_invalid.html",
+                {"reason": " ".join(error.messages)},
+                status=410,
+            )
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        request.session[CURRENT_COOPERATIVE_KEY] = invitation.cooperative_id
+        messages.success(
+            request,
+            _("Welcome to %(cooperative)s.") % {"cooperative": invitation.cooperative},
+        )
+        return redirect("portal:dashboard")
+    context["email_matches"] = email_matches
+    return render(request, "portal/invitation.html", context)
+
+
+class AccountView(LoginRequiredMixin, UpdateView):
+    template_name = "portal/account.html"
+    form_class = AccountForm
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def get_success_url(self):
+        return reverse("portal:account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your account has been saved."))
+        # The navbar's language choice (a cookie) goes before the profile: align it.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            form.instance.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        return response
+
+
+@login_required
+def account_export_view(request):
+    data = account_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="innovacoop-my-data.json"'
+    return response
+
+
+@login_required
+def account_delete_view(request):
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        try:
+            account_delete(user=user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            messages.success(request, _("Your account and your personal data have been deleted."))
+            return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "portal/account_delete.html", {"form": form}, status=status)

@@ -1,0 +1,375 @@
+import csv
+
+from allauth.account.internal.flows.email_verification import send_verification_email_for_user
+from django.contrib import messages
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView, ListView
+
+from funding.matching import MatchProfile, match_calls_for_profile
+from members.views import ForgivingPaginationMixin
+from startups import services
+from startups.filters import ApplicationFilterSet, StartupFilterSet
+from startups.forms import ApplicationForm, MentorAssignForm, SignupApplicationForm, TransitionForm
+from startups.models import Application, Mentor, MentorAssignment, Startup, SupportProgramme
+
+PAGE_SIZE = 20
+MATCHING_CALLS_SHOWN = 5
+
+
+class StaffRequiredMixin(AccessMixin):
+    """Staff only: anonymous visitors go to the sign-in page, members get a 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def staff_required(view):
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+class StartupListView(ForgivingPaginationMixin, ListView):
+    """Startups and spinoffs: public ones for everyone, members-only ones once signed in."""
+
+    template_name = "startups/startup_list.html"
+    context_object_name = "startups"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.filterset = StartupFilterSet(
+            self.request.GET or None,
+            queryset=Startup.objects.visible_to(self.request.user).with_list_data(),
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filterset=self.filterset, **kwargs)
+
+
+class StartupDetailView(DetailView):
+    """A startup's profile, its mentors and the open calls that match it."""
+
+    template_name = "startups/startup_detail.html"
+    context_object_name = "startup"
+
+    def get_queryset(self):
+        return (
+            Startup.objects.visible_to(self.request.user)
+            .select_related("sector", "sector__section", "parent_cooperative", "parent_body")
+            .prefetch_related(
+                "themes",
+                "needs",
+                Prefetch(
+                    "mentor_assignments",
+                    queryset=MentorAssignment.objects.select_related(
+                        "mentor", "mentor__cooperative", "mentor__body"
+                    ),
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        startup = self.object
+        profile = MatchProfile(
+            sectors=(startup.sector,) if startup.sector_id else (),
+            themes=tuple(startup.themes.all()),
+        )
+        return super().get_context_data(
+            is_member=self.request.user.is_authenticated,
+            matches=match_calls_for_profile(profile, limit=MATCHING_CALLS_SHOWN),
+            **kwargs,
+        )
+
+
+class ProgrammeListView(ListView):
+    template_name = "startups/programme_list.html"
+    context_object_name = "programmes"
+
+    def get_queryset(self):
+        return SupportProgramme.objects.all()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+
+class ProgrammeDetailView(DetailView):
+    template_name = "startups/programme_detail.html"
+    context_object_name = "programme"
+    model = SupportProgramme
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        mine = None
+        if user.is_authenticated:
+            mine = self.object.applications.filter(applicant=user).first()
+        return super().get_context_data(
+            refusal=self.object.refusal_reason(), my_application=mine, **kwargs
+        )
+
+
+class ApplyView(FormView):
+    """Apply to an open programme: signed in, or signing up through the form itself."""
+
+    template_name = "startups/apply.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.programme = get_object_or_404(SupportProgramme, slug=kwargs["slug"])
+        refusal = self.programme.refusal_reason()
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.programme)
+        if request.user.is_authenticated:
+            existing = self.programme.applications.filter(applicant=request.user).exists()
+            if existing:
+                messages.info(request, _("You have already applied to this programme."))
+                return redirect(self.programme)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        if self.request.user.is_authenticated:
+            return ApplicationForm
+        return SignupApplicationForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        user = self.request.user
+        if user.is_authenticated:
+            membership = user.memberships.select_related("cooperative").first()
+            if membership:
+                initial["parent_cooperative"] = membership.cooperative
+        return initial
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(programme=self.programme, **kwargs)
+
+    def form_valid(self, form):
+        user = self.request.user
+        try:
+            with transaction.atomic():
+                if not user.is_authenticated:
+                    user = services.applicant_register(
+                        email=form.cleaned_data["email"],
+                        password=form.cleaned_data["password"],
+                        full_name=form.cleaned_data["full_name"],
+                        language=self.request.LANGUAGE_CODE,
+                    )
+                application = services.application_submit(
+                    programme=self.programme,
+                    applicant=user,
+                    data=form.application_data(),
+                    needs=form.cleaned_data["needs"],
+                    themes=form.cleaned_data["themes"],
+                )
+        except ValidationError as exc:
+            # Field errors (email taken, weak password) go next to their field.
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        if application.stage == Application.Stage.AWAITING_CONFIRMATION:
+            send_verification_email_for_user(self.request, user)
+            messages.success(
+                self.request,
+                _(
+                    "Your application is saved. Confirm your email address with the link we "
+                    "sent you: the application goes to INNOVACOOP staff when you do."
+                ),
+            )
+        else:
+            messages.success(
+                self.request,
+                _("Your application has been submitted. We have emailed you a receipt."),
+            )
+        return redirect(self.programme)
+
+
+def _board_applications(programme, data):
+    queryset = programme.applications.select_related(
+        "applicant", "sector", "parent_cooperative", "parent_body", "startup"
+    ).prefetch_related(
+        "needs",
+        Prefetch(
+            "startup__mentor_assignments",
+            queryset=MentorAssignment.objects.select_related("mentor"),
+        ),
+    )
+    return ApplicationFilterSet(data or None, queryset=queryset)
+
+
+class BoardView(StaffRequiredMixin, DetailView):
+    """Staff: a programme's applications in columns per stage, with their moves."""
+
+    template_name = "startups/board.html"
+    context_object_name = "programme"
+    model = SupportProgramme
+
+    def get_context_data(self, **kwargs):
+        filterset = _board_applications(self.object, self.request.GET)
+        applications = list(filterset.qs.order_by("submitted_at", "pk"))
+        # Counts per stage under the kind and sector filters (the stage filter picks columns).
+        counted = ApplicationFilterSet(
+            {k: v for k, v in self.request.GET.items() if k != "stage"} or None,
+            queryset=self.object.applications.all(),
+        ).qs
+        counts = dict(
+            counted.order_by()
+            .values_list("stage")
+            .annotate(n=Count("pk"))
+            .values_list("stage", "n")
+        )
+        chosen_stage = filterset.form.cleaned_data.get("stage") if filterset.is_bound else ""
+        columns = []
+        for stage, label in Application.Stage.choices:
+            if chosen_stage and stage != chosen_stage:
+                continue
+            cards = [a for a in applications if a.stage == stage]
+            for card in cards:
+                card.moves = [
+                    (to, Application.Stage(to).label) for to in services.allowed_transitions(stage)
+                ]
+                card.can_have_mentor = stage in services.MENTORING_STAGES and card.startup_id
+            columns.append(
+                {"stage": stage, "label": label, "count": counts.get(stage, 0), "cards": cards}
+            )
+        return super().get_context_data(
+            filterset=filterset,
+            columns=columns,
+            total=sum(counts.values()),
+            mentors=list(Mentor.objects.select_related("cooperative", "body")),
+            mentoring_stages=services.MENTORING_STAGES,
+            **kwargs,
+        )
+
+
+@staff_required
+def board_export(request, slug):
+    """The board's filtered applications as CSV (UTF-8 with BOM, so Excel reads accents)."""
+    programme = get_object_or_404(SupportProgramme, slug=slug)
+    filterset = _board_applications(programme, request.GET)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-applications.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Startup name"),
+            _("Kind"),
+            _("Stage"),
+            _("Applicant"),
+            _("Email"),
+            _("Sector"),
+            _("Parent organisation"),
+            _("Team size"),
+            _("Needs"),
+            _("Submitted at"),
+            _("Reason for rejection"),
+            _("Mentors"),
+        ]
+    )
+    for application in filterset.qs.order_by("submitted_at", "pk"):
+        parent = application.parent_cooperative or application.parent_body
+        mentors = (
+            [a.mentor.name for a in application.startup.mentor_assignments.all()]
+            if application.startup_id
+            else []
+        )
+        writer.writerow(
+            [
+                application.startup_name,
+                application.get_kind_display(),
+                application.get_stage_display(),
+                application.applicant.get_full_name(),
+                application.applicant.email,
+                str(application.sector) if application.sector_id else "",
+                str(parent) if parent else "",
+                application.team_size if application.team_size is not None else "",
+                "; ".join(need.name for need in application.needs.all()),
+                timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M"),
+                application.rejection_reason,
+                "; ".join(mentors),
+            ]
+        )
+    return response
+
+
+def _back_to_board(request, application):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(reverse("startups:board", kwargs={"slug": application.programme.slug}))
+
+
+@require_POST
+@staff_required
+def application_transition(request, pk):
+    """Staff: move an application one step (a POST form on the board card)."""
+    application = get_object_or_404(
+        Application.objects.select_related("programme", "applicant", "startup"), pk=pk
+    )
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown stage."))
+        return _back_to_board(request, application)
+    try:
+        services.application_transition(
+            application=application,
+            to_stage=form.cleaned_data["to_stage"],
+            by=request.user,
+            note=form.cleaned_data["note"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("“%(name)s” moved to %(stage)s; the applicant has been emailed.")
+            % {"name": application.startup_name, "stage": application.get_stage_display()},
+        )
+    return _back_to_board(request, application)
+
+
+@require_POST
+@staff_required
+def mentor_assign(request, pk):
+    """Staff: assign a mentor to an accepted or incubating application's startup."""
+    application = get_object_or_404(
+        Application.objects.select_related("programme", "startup"), pk=pk
+    )
+    form = MentorAssignForm(request.POST)
+    if application.stage not in services.MENTORING_STAGES or not application.startup_id:
+        messages.error(request, _("Mentors are assigned to accepted or incubating startups."))
+    elif not form.is_valid():
+        messages.error(request, _("Choose a mentor."))
+    else:
+        mentor = form.cleaned_data["mentor"]
+        services.mentor_assign(mentor=mentor, startup=application.startup, by=request.user)
+        messages.success(
+            request,
+            _("%(mentor)s now mentors “%(name)s”.")
+            % {"mentor": mentor.name, "name": application.startup.name},
+        )
+    return _back_to_board(request, application)

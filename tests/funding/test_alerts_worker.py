@@ -1,0 +1,223 @@
+"""Alerts through a real Celery worker process, Redis and an SMTP sink (aiosmtpd).
+
+Skipped unless CELERY_BROKER_URL is set and the database is PostgreSQL (CI's second run).
+Each test starts its OWN worker on a queue of its own (`FUNDING_ALERTS_QUEUE` and the
+default queue of that worker), pointed at the test database, so a worker CI started on
+another database never takes these tasks.
+
+Exactly once across a killed worker: the sink counts a message only when it could answer
+"250 OK" on a live connection. A worker killed while the server holds a message
+(DATA sent, no answer yet) loses it for the sink, and the new worker sends it again. What
+no ledger can close is the gap between the client reading "250" and the row becoming
+"sent" (a database update, about a millisecond): a kill exactly there sends that one
+message twice. The test allows that single duplicate and says so if it happens.
+"""
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from funding import services
+from funding.models import Call, SavedSearch
+from innovacoop import mail
+from innovacoop.models import Delivery
+from innovacoop.tasks import send_queued_deliveries
+from tests.funding.factories import CallFactory
+from tests.innovacoop.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.broker,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKER = (
+    "import sys\n"
+    "from innovacoop.celery import app\n"
+    "queue = sys.argv[1]\n"
+    "app.conf.task_default_queue = queue\n"
+    "app.worker_main(['worker', '-P', 'solo', '-Q', queue, '--hostname', f'test-{queue}@%h',\n"
+    "                 '--loglevel=WARNING', '--without-gossip', '--without-mingle'])\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _needs_broker_and_postgres():
+    if not os.environ.get("CELERY_BROKER_URL"):
+        pytest.skip("CELERY_BROKER_URL is not set: no broker for a real worker")
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker tests need PostgreSQL (a worker process shares the database)")
+
+
+class Sink:
+    """An SMTP handler that keeps what it could acknowledge on a live connection."""
+
+    def __init__(self, delay=0.0):
+        self.delay = delay
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            # If the client dies meanwhile, aiosmtpd cancels this coroutine: not delivered.
+            await asyncio.sleep(self.delay)
+        self.messages.append(envelope.content.decode("utf8", "replace"))
+        return "250 OK"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def queue(settings):
+    name = f"alerts-test-{uuid.uuid4().hex[:8]}"
+    settings.FUNDING_ALERTS_QUEUE = name
+    return name
+
+
+def start_sink(delay=0.0):
+    sink = Sink(delay)
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    return sink, controller
+
+
+def database_url():
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+
+
+def start_worker(queue, smtp_port, log):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "innovacoop.settings",
+        "DATABASE_URL": database_url(),
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "EMAIL_USE_TLS": "false",
+        "EMAIL_USE_SSL": "false",
+        "FUNDING_ALERTS_QUEUE": queue,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, queue],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(process):
+    if process.poll() is None:
+        process.kill()
+    process.wait(timeout=10)
+
+
+def wait_for(condition, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def publish(call):
+    services.calls_publish(calls=Call.objects.filter(pk=call.pk))
+
+
+def test_publishing_a_call_emails_the_alert_through_a_real_worker(queue, tmp_path):
+    sink, controller = start_sink()
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
+    worker = start_worker(queue, controller.port, log)
+    try:
+        user = UserFactory(language="en")
+        SavedSearch.objects.create(user=user, name="All", query="", frequency="instant")
+        call = CallFactory(publication_state=Call.PublicationState.DRAFT, title="Worker call")
+        publish(call)  # commits: the dispatch task is queued on our queue
+        arrived = wait_for(lambda: len(sink.messages) >= 1, timeout=60)
+        assert arrived, (tmp_path / "worker.log").read_text()[-3000:]
+        assert "Subject: New call: Worker call" in sink.messages[0]
+        assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in sink.messages[0]
+        time.sleep(1)
+        assert len(sink.messages) == 1
+    finally:
+        stop(worker)
+        log.close()
+        controller.stop()
+
+
+def test_a_killed_worker_batch_is_finished_by_another_and_each_email_arrives_once(queue, tmp_path):
+    total = 60
+    sink, controller = start_sink(delay=0.15)
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
+    first = start_worker(queue, controller.port, log)
+    second = None
+    try:
+        users = [UserFactory(language="en") for _ in range(total)]
+        SavedSearch.objects.bulk_create(
+            SavedSearch(user=user, name="All", query="", frequency="instant") for user in users
+        )
+        publish(CallFactory(publication_state=Call.PublicationState.DRAFT))
+        assert wait_for(lambda: len(sink.messages) >= 10, timeout=60), (
+            tmp_path / "worker.log"
+        ).read_text()[-3000:]
+        os.kill(first.pid, signal.SIGKILL)  # mid-batch
+        first.wait(timeout=10)
+        delivered_before_kill = len(sink.messages)
+        assert delivered_before_kill < total
+        assert Delivery.objects.filter(state=Delivery.State.SENDING).exists()
+
+        # The periodic sweep gives back rows a dead worker left in SENDING (aged here so we
+        # need not wait STALE_AFTER), then a new worker sends them.
+        Delivery.objects.filter(state=Delivery.State.SENDING).update(
+            claimed_at=timezone.now() - mail.STALE_AFTER - timedelta(seconds=1)
+        )
+        requeued, failed = mail.delivery_sweep()
+        assert requeued and not failed
+        second = start_worker(queue, controller.port, log)
+        send_queued_deliveries.apply_async(queue=queue)
+        assert wait_for(
+            lambda: not Delivery.objects.exclude(state=Delivery.State.SENT).exists(), timeout=90
+        ), (tmp_path / "worker.log").read_text()[-3000:]
+        time.sleep(1)
+    finally:
+        for process in (first, second):
+            if process is not None:
+                stop(process)
+        log.close()
+        controller.stop()
+
+    recipients = Counter(
+        line.split(":", 1)[1].strip()
+        for message in sink.messages
+        for line in message.splitlines()
+        if line.startswith("To:")
+    )
+    assert set(recipients) == {user.email for user in users}
+    duplicates = {email: n for email, n in recipients.items() if n > 1}
+    # At most the one message whose "250" the killed worker read but could not record.
+    assert len(duplicates) <= 1 and all(n == 2 for n in duplicates.values()), duplicates
+    assert Delivery.objects.filter(state=Delivery.State.SENT).count() == total
+    assert queue == settings.FUNDING_ALERTS_QUEUE
