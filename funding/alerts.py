@@ -443,13 +443,52 @@ def digest_user_ids(frequency):
     return sorted(set(searchers) | set(members))
 
 
-def digests_build(*, frequency, user_ids, at=None):
+def digest_window_start(frequency, at):
+    """The earliest "since" of anyone's next digest: the window every chunk of a run matches in.
+
+    One query: each person's previous digest ends where it covered up to; people without one
+    start a period back.
+    """
+    default_since = at - DIGEST_PERIOD[frequency]
+    earliest = (
+        DigestRun.objects.filter(frequency=frequency)
+        .values("user_id")
+        .annotate(until=Max("last_published_until"))
+        .order_by("until")
+        .values_list("until", flat=True)
+        .first()
+    )
+    return min(earliest, default_since) if earliest else default_since
+
+
+def digest_matches(frequency, *, at):
+    """{query: [call pks]} for every distinct active query of `frequency`, among the calls
+    published in the run's window; invalid queries map to None.
+
+    Computed once per run by the fan-out task and handed to every chunk, so a query shared by
+    thousands of people is matched once a run, not once per chunk.
+    """
+    queries = (
+        SavedSearch.objects.filter(frequency=frequency, is_active=True)
+        .order_by()
+        .values_list("query", flat=True)
+        .distinct()
+    )
+    candidates = Call.objects.published().filter(
+        published_at__gt=digest_window_start(frequency, at), published_at__lte=at
+    )
+    found = match_queries(list(queries), candidates, at=at)
+    return {query: None if ids is None else sorted(ids) for query, ids in found.items()}
+
+
+def digests_build(*, frequency, user_ids, at=None, matches=None):
     """Write the digests of `frequency` for these people (one bounded chunk).
 
     Each person gets one email combining all their alerts of that frequency, each call once,
     only calls published since their previous digest; none when nothing is new. A DigestRun
     row per person and period, written in the same transaction as the email, marks where the
-    next digest starts. Returns the number of emails written.
+    next digest starts. `matches` is the run's `digest_matches()`; queries missing from it
+    (a search saved after the run began) are matched here. Returns the number of emails written.
     """
     at = at or timezone.now()
     period = digest_period_key(frequency, at)
@@ -483,10 +522,14 @@ def digests_build(*, frequency, user_ids, at=None):
                 "pk", "user_id", "name", "query"
             )
         )
-        found = match_queries([search.query for search in searches], candidates, at=at)
+        found = dict(matches or {})
+        missing = [search.query for search in searches if search.query not in found]
+        if missing:
+            found.update(match_queries(missing, candidates, at=at))
         for search in searches:
             for call_id in found[search.query] or ():
-                matched[search.user_id][call_id].append(search.name)
+                if call_id in new_calls:  # the run's window may be wider than this chunk's
+                    matched[search.user_id][call_id].append(search.name)
         alerts = list(_cooperative_alerts(frequency=frequency, user_id__in=todo))
         cooperatives = {alert.cooperative_id: alert.cooperative for alert in alerts}
         by_cooperative = match_cooperatives(cooperatives.values(), candidates, at=at)

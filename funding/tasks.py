@@ -50,15 +50,21 @@ def send_digests(frequency, at=None):
     """Periodic: split the people with daily (weekly) alerts into chunks and queue them."""
     at = at or timezone.now().isoformat()
     user_ids = alerts.digest_user_ids(frequency)
+    if not user_ids:
+        return 0
+    # Matched once for the run; each chunk gets the small {query: call ids} map.
+    matches = alerts.digest_matches(frequency, at=_parse(at))
     for batch in alerts.chunked(user_ids, alerts.CHUNK_SIZE):
-        _queue(build_digests_chunk, frequency, batch, at)
+        _queue(build_digests_chunk, frequency, batch, at, matches)
     return len(user_ids)
 
 
 @shared_task(name="funding.build_digests_chunk", **RELIABLE)
-def build_digests_chunk(frequency, user_ids, at=None):
+def build_digests_chunk(frequency, user_ids, at=None, matches=None):
     """Write the digests of up to CHUNK_SIZE people (the same `at` for all chunks of a run)."""
-    return alerts.digests_build(frequency=frequency, user_ids=user_ids, at=_parse(at))
+    return alerts.digests_build(
+        frequency=frequency, user_ids=user_ids, at=_parse(at), matches=matches
+    )
 
 
 @shared_task(name="funding.send_reminders", **RELIABLE)

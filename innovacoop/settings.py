@@ -222,6 +222,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "funding.sweep_alert_dispatches",
         "schedule": crontab(minute="*/5"),
     },
+    # Partnership requests past their deadline for interest (partnerships/tasks.py).
+    "partnerships-expire-requests": {
+        "task": "partnerships.expire_requests",
+        "schedule": crontab(hour=1, minute=5),
+    },
+    # Weekly matchmaking digest (partnerships/tasks.py): Monday morning, Rome time.
+    "partnerships-weekly-digest": {
+        "task": "partnerships.send_matchmaking_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }
 # Deadline reminders for followed calls, in days before each deadline.
 FUNDING_REMINDER_OFFSETS_DAYS = [14, 3]

@@ -6,7 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from members.services import (
     membership_change_role,
     membership_remove,
 )
+from partnerships.models import ExpressionOfInterest, PartnershipRequest
 from portal.forms import (
     AccountDeleteForm,
     AccountForm,
@@ -40,6 +41,7 @@ from portal.services import account_delete, account_export
 
 CURRENT_COOPERATIVE_KEY = "portal_cooperative"
 MATCH_LIMIT = 10
+PARTNERSHIP_LIMIT = 5
 
 
 def cooperative_for(request, slug, permission):
@@ -94,12 +96,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         matches = (
             match_calls_for_cooperative(current.cooperative, limit=MATCH_LIMIT) if current else []
         )
+        partnerships = partnership_summary(current.cooperative) if current else {}
         return super().get_context_data(
             memberships=memberships,
             current=current,
             followed_calls=followed,
             followed_ids=followed_ids,
             matches=matches,
+            partnerships=partnerships,
             **kwargs,
         )
 
@@ -109,6 +113,27 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             if membership.cooperative_id == chosen:
                 return membership
         return memberships[0] if memberships else None
+
+
+def partnership_summary(cooperative, limit=PARTNERSHIP_LIMIT):
+    """The cooperative's latest requests (state, interest count) and the expressions of
+    interest it sent and received: three queries whatever their number."""
+    requests = list(
+        PartnershipRequest.objects.filter(owner=cooperative)
+        .annotate(interest_count=Count("interests"))
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    sent = list(
+        ExpressionOfInterest.objects.filter(cooperative=cooperative)
+        .select_related("request__owner")
+        .order_by("-created_at")[:limit]
+    )
+    received = list(
+        ExpressionOfInterest.objects.filter(request__owner=cooperative)
+        .select_related("request", "cooperative")
+        .order_by("-created_at")[:limit]
+    )
+    return {"requests": requests, "sent": sent, "received": received}
 
 
 @login_required

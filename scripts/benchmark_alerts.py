@@ -158,8 +158,10 @@ def main():
     user_ids = alerts.digest_user_ids("weekly")
     started = time.perf_counter()
     emails = 0
+    # As funding.send_digests does: match the distinct queries once, then build the chunks.
+    matches = alerts.digest_matches("weekly", at=now)
     for batch in alerts.chunked(user_ids, alerts.CHUNK_SIZE):
-        emails += alerts.digests_build(frequency="weekly", user_ids=batch, at=now)
+        emails += alerts.digests_build(frequency="weekly", user_ids=batch, at=now, matches=matches)
     seconds = time.perf_counter() - started
     print(
         f"weekly digests: {len(user_ids)} people, {emails} emails written in {seconds:.1f} s "

@@ -411,6 +411,39 @@ def test_no_digest_when_nothing_is_new(run_on_commit, mailoutbox, food):
     assert DigestRun.objects.count() == 1
 
 
+def test_digest_run_matches_each_distinct_query_once_for_all_chunks(
+    run_on_commit, mailoutbox, food, monkeypatch
+):
+    people = [UserFactory() for _ in range(5)]
+    for person in people:
+        search(person, frequency="weekly", theme=food.slug)
+    CallFactory(themes=[food], title="Food for five")
+    matched = []
+    original = alerts.match_queries
+
+    def counting(queries, calls, **kwargs):
+        matched.append(list(queries))
+        return original(queries, calls, **kwargs)
+
+    monkeypatch.setattr(alerts, "match_queries", counting)
+    monkeypatch.setattr(alerts, "CHUNK_SIZE", 2)  # three chunks
+    run_on_commit(send_digests.delay, "weekly")
+    assert len(mailoutbox) == 5
+    assert matched == [[f"theme={food.slug}"]]  # once for the run, not once per chunk
+
+
+def test_digest_chunk_matches_a_search_saved_after_the_run_began(mailoutbox, food):
+    person = UserFactory()
+    search(person, frequency="weekly", name="Saved late", theme=food.slug)
+    call = CallFactory(themes=[food], title="Food, saved late")
+    written = alerts.digests_build(
+        frequency="weekly", user_ids=[person.pk], at=timezone.now(), matches={}
+    )
+    assert written == 1
+    assert Delivery.objects.filter(key__startswith="digest:weekly").count() == 1
+    assert call.pk in alerts.digest_matches("weekly", at=timezone.now())[f"theme={food.slug}"]
+
+
 def test_cooperative_alert_digest(run_on_commit, mailoutbox, food):
     member = MembershipFactory().user
     cooperative = member.memberships.get().cooperative

@@ -1,0 +1,132 @@
+"""Forms of the request pages; they only collect input, `partnerships.services` decides."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from funding.models import ApplicantType, Call
+from members.models import Cooperative, Sector, Theme
+from partnerships.models import ExpressionOfInterest, PartnershipRequest
+
+
+class RequestForm(forms.ModelForm):
+    """A request's content. `owner` is asked only when the person may act for several."""
+
+    owner = forms.ModelChoiceField(
+        label=_("Cooperative"), queryset=Cooperative.objects.none(), empty_label=None
+    )
+    call = forms.ModelChoiceField(
+        label=_("Funding call"),
+        queryset=Call.objects.none(),
+        to_field_name="slug",
+        required=False,
+        help_text=_("For a partner for a funding call: the call you want to answer together."),
+    )
+
+    class Meta:
+        model = PartnershipRequest
+        fields = [
+            "owner",
+            "kind",
+            "title",
+            "summary",
+            "description",
+            "offer",
+            "sought_organisation_types",
+            "sought_sectors",
+            "sought_themes",
+            "sought_countries",
+            "interest_deadline",
+            "call",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "offer": forms.Textarea(attrs={"rows": 4}),
+            "sought_organisation_types": forms.CheckboxSelectMultiple,
+            "sought_themes": forms.CheckboxSelectMultiple,
+            "sought_sectors": forms.SelectMultiple(attrs={"size": 8}),
+            "sought_countries": forms.SelectMultiple(attrs={"size": 8}),
+            "interest_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, cooperatives=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cooperatives is None:  # editing: the owner does not change
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = cooperatives
+        self.fields["sought_sectors"].queryset = Sector.objects.filter(
+            section__isnull=False
+        ).order_by("code")
+        self.fields["sought_themes"].queryset = Theme.objects.order_by("name_en")
+        self.fields["sought_organisation_types"].queryset = ApplicantType.objects.all()
+        self.fields["call"].queryset = Call.objects.published().order_by("title")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == PartnershipRequest.Kind.CALL_PARTNER and not cleaned.get("call"):
+            self.add_error("call", _("Choose the funding call you look for partners for."))
+        return cleaned
+
+    def service_fields(self):
+        """The cleaned values as keyword arguments of request_create / request_update."""
+        data = dict(self.cleaned_data)
+        data.pop("owner", None)
+        return data
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for returning"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("The owner reads it in the email and on the request's page."),
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=PartnershipRequest.Outcome.choices)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000
+    )
+
+
+class InterestForm(forms.Form):
+    """An expression of interest; the cooperative is asked when the person has several."""
+
+    cooperative = forms.ModelChoiceField(
+        label=_("On behalf of"), queryset=Cooperative.objects.none(), empty_label=None
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text=_(
+            "What your cooperative brings. Contact details are exchanged only if the owner accepts."
+        ),
+    )
+
+    def __init__(self, *args, cooperatives, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request_object = request
+        self.fields["cooperative"].queryset = cooperatives
+
+    def clean_cooperative(self):
+        cooperative = self.cleaned_data["cooperative"]
+        if ExpressionOfInterest.objects.filter(
+            request=self.request_object, cooperative=cooperative
+        ).exists():
+            raise forms.ValidationError(
+                _("%(cooperative)s has already expressed interest in this request.")
+                % {"cooperative": cooperative}
+            )
+        return cooperative
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )

@@ -1,0 +1,184 @@
+"""Explainable matching pages: suggestions for my cooperative, candidates for my request, the
+consortium builder for a call, "Not relevant", and the digest opt-out.
+
+The views read input, call `partnerships.matching` (or `alerts`), add a message and
+redirect; who may see what is asked of the `members` rules.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from funding.models import Call
+from members.models import Cooperative, Membership
+from partnerships import alerts, matching
+from partnerships.models import DismissedSuggestion, PartnershipRequest
+
+CURRENT_COOPERATIVE_KEY = "portal_cooperative"  # portal.views.CURRENT_COOPERATIVE_KEY
+
+
+def current_cooperative(request):
+    """The cooperative the person works for in the portal: the one chosen on the dashboard,
+    else their first by name (as the dashboard does); None without a membership (staff)."""
+    memberships = list(
+        Membership.objects.filter(user=request.user)
+        .select_related("cooperative")
+        .order_by("cooperative__legal_name")
+    )
+    chosen = request.session.get(CURRENT_COOPERATIVE_KEY)
+    for membership in memberships:
+        if membership.cooperative_id == chosen:
+            return membership.cooperative
+    return memberships[0].cooperative if memberships else None
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+class SuggestionsView(LoginRequiredMixin, TemplateView):
+    """Requests and calls that fit the person's current cooperative, with the reasons."""
+
+    template_name = "partnerships/suggestions.html"
+
+    def get_context_data(self, **kwargs):
+        cooperative = current_cooperative(self.request)
+        requests = calls = []
+        if cooperative is not None:
+            requests = matching.requests_for_cooperative(cooperative)
+            calls = matching.calls_for_cooperative_suggestions(cooperative)
+        return super().get_context_data(
+            cooperative=cooperative, request_suggestions=requests, call_suggestions=calls, **kwargs
+        )
+
+
+class CandidatesView(LoginRequiredMixin, TemplateView):
+    """Candidate partners for a request: for the owner's members and staff only (404 else)."""
+
+    template_name = "partnerships/candidates.html"
+
+    def get_context_data(self, **kwargs):
+        partnership = get_object_or_404(
+            PartnershipRequest.objects.select_related("owner"), pk=self.kwargs["pk"]
+        )
+        if not self.request.user.has_perm("members.view_members", partnership.owner):
+            raise Http404
+        return super().get_context_data(
+            partnership=partnership,
+            candidates=matching.candidates_for_request(partnership),
+            may_dismiss=True,
+            **kwargs,
+        )
+
+
+class ConsortiumView(LoginRequiredMixin, TemplateView):
+    """The consortium builder for a published call, led by the current cooperative.
+
+    For members of a cooperative and staff; a signed-in person of no cooperative gets 403,
+    an unpublished or unknown call 404.
+    """
+
+    template_name = "partnerships/consortium.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Signed-in members of a cooperative and staff (the rule the call page asks too).
+        if request.user.is_authenticated and not request.user.has_perm(
+            "partnerships.browse_requests"
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        call = get_object_or_404(
+            Call.objects.published().select_related("programme"), slug=self.kwargs["slug"]
+        )
+        cooperative = current_cooperative(self.request)
+        return super().get_context_data(
+            call=call,
+            cooperative=cooperative,
+            plan=matching.consortium_for_call(call, cooperative=cooperative),
+            **kwargs,
+        )
+
+
+@login_required
+@require_POST
+def dismiss(request):
+    """Mark a suggestion "not relevant" for a cooperative; it is not suggested again.
+
+    Any member of the cooperative may do it, viewers included: it only tidies the
+    cooperative's own suggestion lists and commits the cooperative to nothing towards
+    anyone. Staff may do it for any cooperative. With `request` (a candidate partner for
+    that request), the cooperative is the request's owner. Someone who is not a member
+    gets 404; a repeated click changes nothing. Redirects to a safe `next`.
+    """
+    target_type = request.POST.get("target_type", "")
+    try:
+        target_id = int(request.POST.get("target_id", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Which suggestion? The form is incomplete."))
+    if target_type not in DismissedSuggestion.Target.values:
+        return HttpResponseBadRequest(_("Which suggestion? The form is incomplete."))
+    partnership = None
+    if request.POST.get("request"):
+        partnership = get_object_or_404(
+            PartnershipRequest.objects.select_related("owner"),
+            pk=_int_or_404(request.POST["request"]),
+        )
+        cooperative = partnership.owner
+        if target_type not in ("cooperative", "body"):
+            return HttpResponseBadRequest(_("Which suggestion? The form is incomplete."))
+    else:
+        cooperative = get_object_or_404(
+            Cooperative, pk=_int_or_404(request.POST.get("cooperative", ""))
+        )
+    if not request.user.has_perm("members.view_members", cooperative):
+        raise Http404
+    if not matching.dismissal_target_exists(target_type, target_id):
+        raise Http404
+    matching.suggestion_dismiss(
+        cooperative=cooperative,
+        target_type=target_type,
+        target_id=target_id,
+        request=partnership,
+        by=request.user,
+    )
+    messages.info(request, _("Marked as not relevant: it will not be suggested again."))
+    if partnership is not None:
+        fallback = reverse("partnerships:request-candidates", kwargs={"pk": partnership.pk})
+    else:
+        fallback = reverse("partnerships:suggestions")
+    return redirect(_safe_next(request, fallback))
+
+
+def _int_or_404(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def digest_preference(request):
+    """The weekly matchmaking digest on or off (the toggle on /portal/alerts/)."""
+    enabled = request.POST.get("action") == "on"
+    alerts.digest_set(user_id=request.user.pk, enabled=enabled)
+    if enabled:
+        messages.success(request, _("We will email you the weekly matchmaking digest."))
+    else:
+        messages.info(request, _("The weekly matchmaking digest is off."))
+    return redirect(_safe_next(request, reverse("alerts:list")))
