@@ -152,10 +152,10 @@ def preferences_set(request):
     action = request.POST.get("action")
     if action == "stop-all":
         alerts.alerts_stop_all(user_id=request.user.pk)
-        messages.info(request, _("We will send you no more emails about calls."))
+        messages.info(request, _("We will send you no more alert emails."))
     elif action == "resume-all":
         alerts.alerts_resume_all(user_id=request.user.pk)
-        messages.success(request, _("Emails about calls are on again."))
+        messages.success(request, _("Alert emails are on again."))
     elif action in ("reminders-on", "reminders-off"):
         alerts.reminders_set(user_id=request.user.pk, enabled=action == "reminders-on")
         messages.success(request, _("Your reminder preference is saved."))

@@ -744,7 +744,7 @@ def _describe_reminders(user_id):
 def _describe_all(user_id):
     preference = AlertPreference.objects.filter(user_id=user_id).first()
     return {
-        "what": _("Every email about calls: alerts, digests and reminders"),
+        "what": _("Every alert email: call alerts, digests, deadline reminders and the matchmaking digest"),
         "done": bool(preference and preference.unsubscribed_all_at),
     }
 
