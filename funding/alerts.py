@@ -744,7 +744,9 @@ def _describe_reminders(user_id):
 def _describe_all(user_id):
     preference = AlertPreference.objects.filter(user_id=user_id).first()
     return {
-        "what": _("Every alert email: call alerts, digests, deadline reminders and the matchmaking digest"),
+        "what": _(
+            "Every alert email: call alerts, digests, deadline reminders and the matchmaking digest"
+        ),
         "done": bool(preference and preference.unsubscribed_all_at),
     }
 
