@@ -1,15 +1,18 @@
 """Who may do what with a cooperative: the one place (django-rules) that views, templates and
 the admin ask. The object of every cooperative permission is a `Cooperative`.
 
-| permission                          | anonymous | other coop | viewer | editor | admin | staff |
-|-------------------------------------|-----------|------------|--------|--------|-------|-------|
-| members.view_contacts               |           | yes        | yes    | yes    | yes   | yes   |
-| members.view_members                |           |            | yes    | yes    | yes   | yes   |
-| members.change_cooperative          |           |            |        | yes    | yes   | yes   |
-| members.manage_members              |           |            |        |        | yes   | yes   |
-| members.post_request                |           |            |        | yes    | yes   | yes   |
-| members.express_interest            |           |            |        | yes    | yes   | yes   |
-| members.view_staff_data             |           |            |        |        |       | yes   |
+| permission                 | anonymous | no coop | other coop | viewer | editor | admin | staff |
+|----------------------------|-----------|---------|------------|--------|--------|-------|-------|
+| members.view_contacts      |           |         | yes        | yes    | yes    | yes   | yes   |
+| members.view_members       |           |         |            | yes    | yes    | yes   | yes   |
+| members.change_cooperative |           |         |            |        | yes    | yes   | yes   |
+| members.manage_members     |           |         |            |        |        | yes   | yes   |
+| members.post_request       |           |         |            |        | yes    | yes   | yes   |
+| members.express_interest   |           |         |            |        | yes    | yes   | yes   |
+| members.view_staff_data    |           |         |            |        |        |       | yes   |
+
+"No coop" is a signed-in person who belongs to no cooperative (a startup founder who signed up
+through an application, a person whose last membership ended).
 
 Staff manage the registry and may act for any cooperative (they post and moderate requests
 on a cooperative's behalf); Django answers yes to superusers anyway, so the rules say so too.
@@ -61,8 +64,14 @@ def is_coop_admin(user, cooperative):
     return role_in(user, cooperative) == Membership.Role.ADMIN
 
 
-# Contact data of cooperatives (emails, phones, people) is for signed-in members and staff.
-can_view_contacts = rules.is_authenticated | rules.is_staff
+@rules.predicate
+def belongs_to_a_cooperative(user):
+    return bool(roles_of(user))
+
+
+# Contact data of cooperatives (emails, phones, people) is for people of member cooperatives
+# and staff: signing in alone (a startup applicant can) is not enough.
+can_view_contacts = belongs_to_a_cooperative | rules.is_staff
 
 rules.add_perm("members.view_contacts", can_view_contacts)
 # The original name, used by the directory's profile page.

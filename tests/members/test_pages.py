@@ -42,13 +42,30 @@ def test_anonymous_visitors_see_the_profile_but_not_the_contacts(client, coopera
     assert response.context["can_view_contacts"] is False
 
 
-@pytest.mark.parametrize("persona", ["member_user", "staff_user"])
-def test_signed_in_members_and_staff_see_the_contacts(client, cooperative, persona, request):
+@pytest.fixture
+def other_member(db):
+    """A person of another member cooperative."""
+    return MembershipFactory(cooperative=CooperativeFactory(), role="viewer").user
+
+
+@pytest.mark.parametrize("persona", ["other_member", "staff_user"])
+def test_people_of_member_cooperatives_and_staff_see_the_contacts(
+    client, cooperative, persona, request
+):
     client.force_login(request.getfixturevalue(persona))
     content = client.get(cooperative.get_absolute_url()).content.decode()
     assert "info@nodo.example" in content
     assert "Giulia Ferri" in content and "giulia@nodo.example" in content
     assert "+390511234567" in content
+
+
+def test_a_signed_in_person_of_no_cooperative_does_not_see_the_contacts(
+    client, cooperative, member_user
+):
+    client.force_login(member_user)
+    content = client.get(cooperative.get_absolute_url()).content.decode()
+    assert "info@nodo.example" not in content and "giulia@nodo.example" not in content
+    assert 'data-testid="contacts-for-members"' in content
 
 
 def test_an_inactive_cooperative_is_hidden_from_the_public_but_not_from_staff(client, staff_user):

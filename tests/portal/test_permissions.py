@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 PERSONAS = [
     "anonymous",
+    "member_user",  # signed in, in no cooperative
     "other_coop_admin",
     "coop_viewer",
     "coop_editor",
