@@ -1,5 +1,6 @@
 import logging
 
+import rules
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -9,18 +10,39 @@ from django.views.generic import TemplateView
 from kombu import Connection
 
 from funding.selectors import closing_calls
+from members.models import AssociationFigure
+from partnerships.models import PartnershipRequest
 
 logger = logging.getLogger(__name__)
 
 BROKER_TIMEOUT_SECONDS = 3
 
 
+# The regional federation whose published figures the home page shows (seed documents).
+FEDERATION_SLUG = "legacoop-emilia-romagna"
+LATEST_REQUESTS = 3
+
+
 class HomeView(TemplateView):
+    """Open calls closing soonest, the federation's figures and, for people of member
+    cooperatives, the latest partnership requests (which are for members only)."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["closing_calls"] = closing_calls(limit=6)
+        context["federation_figures"] = list(
+            AssociationFigure.objects.filter(association__slug=FEDERATION_SLUG)
+            .select_related("association")
+            .order_by("pk")
+        )
+        if rules.has_perm("partnerships.browse_requests", self.request.user):
+            context["latest_requests"] = list(
+                PartnershipRequest.objects.open_for_interest()
+                .select_related("owner")
+                .order_by("-published_at", "-pk")[:LATEST_REQUESTS]
+            )
         return context
 
 
