@@ -19,7 +19,6 @@ are matched against cooperatives in Python.
 
 import datetime
 from collections import defaultdict
-from itertools import islice
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,6 +26,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone, translation
 
+from funding.alerts import chunked  # noqa: F401  (the tasks and the benchmark split by it)
 from funding.models import AlertPreference
 from innovacoop import mail, unsubscribe
 from members.models import Cooperative, Membership
@@ -52,12 +52,6 @@ CHUNK_SIZE = 300  # people per task: a few seconds of work each
 MAX_REQUESTS = 10  # requests listed per cooperative; the rest are on the suggestions page
 FIRST_PERIOD = datetime.timedelta(days=7)
 UNSUBSCRIBE_KIND = "matchmaking"
-
-
-def chunked(items, size):
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def digest_week(at):

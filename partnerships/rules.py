@@ -23,7 +23,7 @@ cooperative (an expression of interest by staff is sent for a cooperative they c
 import rules
 
 from members.models import Membership
-from members.rules import roles_of
+from members.rules import belongs_to_a_cooperative, roles_of
 from partnerships.models import PartnershipRequest
 
 ACTING_ROLES = (Membership.Role.EDITOR, Membership.Role.ADMIN)
@@ -37,11 +37,6 @@ PUBLIC_STATES = (
 def acting_cooperative_ids(user):
     """Ids of the cooperatives `user` may act for (editor or administrator)."""
     return {coop_id for coop_id, role in roles_of(user).items() if role in ACTING_ROLES}
-
-
-@rules.predicate
-def belongs_to_a_cooperative(user):
-    return bool(roles_of(user))
 
 
 @rules.predicate
