@@ -5,8 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from members.models import Sector
-from startups.models import Application, Need
-from startups.vocabularies import load_needs
+from startups.models import Application
 from tests.innovacoop.factories import DEFAULT_PASSWORD, UserFactory
 from tests.members.factories import CooperativeFactory, MembershipFactory
 from tests.startups.factories import MentorFactory, SupportProgrammeFactory
@@ -27,8 +26,6 @@ def sign_in(page, live_server, email, next_path):
 def test_member_applies_staff_accept_and_assign_a_mentor_and_the_startup_is_listed(
     live_server, page
 ):
-    if not Need.objects.exists():
-        load_needs(Need)
     programme = SupportProgrammeFactory(name="Coopstartup Prova 2027", slug="coopstartup-prova")
     member = UserFactory(email="socia@coop.example", verified=True)
     cooperative = CooperativeFactory(legal_name="Nodo Digitale Soc. Coop.")

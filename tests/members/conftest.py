@@ -1,14 +1,7 @@
 import pytest
 
-from members.models import Sector, Theme
-from members.vocabularies import load_sectors, load_themes
-
 
 @pytest.fixture(autouse=True)
-def vocabularies(db):
-    """The NACE sectors and themes come from a data migration; a transactional test elsewhere
-    may have flushed them, so make sure they are there."""
-    if not Sector.objects.exists():
-        load_sectors(Sector)
-    if not Theme.objects.exists():
-        load_themes(Theme)
+def _database(db):
+    """Every test here uses the database; tests/conftest.py puts back the rows of the data
+    migrations (sectors, themes) if a transactional test flushed them."""
