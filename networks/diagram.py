@@ -3,11 +3,14 @@
 INNOVACOOP sits in the centre; its shareholder associations on the left; the European and
 international bodies and the development platforms on the right (a dashed arc joins a body
 to the body it is part of); the offices in Brussels above and below the centre. Every node
-is a link, so the picture needs no JavaScript. The template `networks/_federation_diagram.html`
+is a link, so the picture needs no JavaScript; for that reason the <svg> is a named group of
+links, not role="img" (an image may not hold focusable things, WCAG "nested-interactive"),
+and its text version lists the same links. The template `networks/_federation_diagram.html`
 draws what `build_diagram` computes; nothing here queries the database except
 `federation_diagram`, which makes a fixed number of queries.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
@@ -72,6 +75,17 @@ class Node:
     text_rows: list = field(default_factory=list)
 
     @property
+    def accessible_name(self):
+        """The link's name for assistive technology (the SVG <title>): the full title, led
+        by the words drawn when they differ, so that what is seen is what a voice-control
+        user says (WCAG 2.5.3, label in name), e.g. "CECOP-CICOPA Europe: European
+        Confederation of ..."."""
+        drawn = " ".join(self.lines).removesuffix("…").strip()
+        if _words(drawn) in _words(self.title):
+            return self.title
+        return f"{drawn}: {self.title}"
+
+    @property
     def cx(self):
         return self.x + self.width // 2
 
@@ -110,6 +124,11 @@ class Diagram:
     @property
     def view_box(self):
         return f"0 0 {self.width} {self.height}"
+
+
+def _words(text):
+    """Text reduced to its words, lower case, one space apart: for "is this said there"."""
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def wrap(text, width=LINE_CHARS, max_lines=2):

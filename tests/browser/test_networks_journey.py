@@ -20,7 +20,7 @@ def test_visitor_clicks_a_body_in_the_picture_and_reads_its_figures(live_server,
 
     page.goto(live_server.url + "/networks/")
     expect(page.locator("h1")).to_have_text("Rete")
-    picture = page.get_by_role("img", name="Come si collega INNOVACOOP")
+    picture = page.get_by_role("group", name="Come si collega INNOVACOOP")
     expect(picture).to_be_visible()
     # The picture is drawn by the server: INNOVACOOP in the centre, a shareholder, the bodies.
     expect(picture.locator('[data-node="innovacoop"]')).to_be_visible()
