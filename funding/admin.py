@@ -2,11 +2,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, JSON
+from import_export.formats.base_formats import JSON
 
 from funding import services
 from funding.models import ApplicantType, Call, Deadline, Follow, Programme
 from funding.resources import CallResource
+from innovacoop.changelist import BoundedDateHierarchyMixin
+from innovacoop.exports import CSV  # formula-safe cells (CSV injection)
 
 
 @admin.register(Programme)
@@ -41,7 +43,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Call)
-class CallAdmin(ImportExportModelAdmin):
+class CallAdmin(BoundedDateHierarchyMixin, ImportExportModelAdmin):
     resource_classes = [CallResource]
     formats = [CSV, JSON]
     inlines = [DeadlineInline]

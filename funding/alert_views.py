@@ -6,6 +6,7 @@ add a message and redirect.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,8 +16,6 @@ from funding import alerts
 from funding.forms import CooperativeAlertForm, SavedSearchCreateForm, SavedSearchForm
 from funding.models import AlertFrequency, CooperativeAlert, SavedSearch
 from members.models import Cooperative
-
-MAX_SEARCHES_PER_USER = 50
 
 
 def _my_cooperatives(user):
@@ -62,25 +61,33 @@ def alert_create(request):
     if request.method != "POST":
         return redirect("funding:call-list")
     form = SavedSearchCreateForm(request.POST)
-    if SavedSearch.objects.filter(user=request.user).count() >= MAX_SEARCHES_PER_USER:
-        form.add_error(
-            None,
-            _("You have %(count)d alerts, the most one person can keep. Delete one first.")
-            % {"count": MAX_SEARCHES_PER_USER},
-        )
     if not form.is_valid():
         return render(request, "funding/alerts/create.html", {"form": form}, status=400)
-    search = alerts.saved_search_create(
-        user=request.user,
-        name=form.cleaned_data["name"],
-        query=form.cleaned_data["query"],
-        frequency=form.cleaned_data["frequency"],
-    )
-    messages.success(
-        request,
-        _("Alert “%(name)s” saved: we will email you new calls that match it.")
-        % {"name": search.name},
-    )
+    try:
+        search, created = alerts.saved_search_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            query=form.cleaned_data["query"],
+            frequency=form.cleaned_data["frequency"],
+        )
+    except ValidationError as error:  # filters the catalogue refuses, or too many alerts
+        form.add_error(None, error)
+        return render(request, "funding/alerts/create.html", {"form": form}, status=400)
+    if created:
+        messages.success(
+            request,
+            _("Alert “%(name)s” saved: we will email you new calls that match it.")
+            % {"name": search.name},
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "You already had an alert with these filters: it is now “%(name)s”, "
+                "%(frequency)s, and active."
+            )
+            % {"name": search.name, "frequency": search.get_frequency_display().lower()},
+        )
     return redirect("alerts:list")
 
 

@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max, Prefetch, Q, Value
 from django.http import QueryDict
@@ -34,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from funding.filters import CallFilterSet
 from funding.matching import calls_for_cooperative
 from funding.models import (
+    AlertChunk,
     AlertDispatch,
     AlertFrequency,
     AlertPreference,
@@ -52,11 +54,17 @@ CHUNK_SIZE = 200  # recipients per fan-out task: a few seconds of work each
 MATCH_CHUNK = 50  # distinct queries per UNION statement
 MAX_DISPATCH_ATTEMPTS = 5
 DISPATCH_STALE_AFTER = datetime.timedelta(minutes=5)
+# A chunk still pending this long after it was queued was probably lost by the broker.
+CHUNK_REQUEUE_AFTER = datetime.timedelta(minutes=1)
+CHUNK_REQUEUE_MAX = datetime.timedelta(minutes=30)
 DIGEST_PERIOD = {
     AlertFrequency.DAILY: datetime.timedelta(days=1),
     AlertFrequency.WEEKLY: datetime.timedelta(days=7),
 }
 IGNORED_PARAMS = {"page", "sort"}
+MAX_SEARCHES_PER_USER = 50
+ANNOUNCE_WINDOW = datetime.timedelta(days=1)  # see unannounced_calls_record
+ANNOUNCE_GRACE = datetime.timedelta(minutes=1)
 
 
 def chunked(items, size):
@@ -86,13 +94,54 @@ def filterset_for(query, *, queryset=None, at=None):
     return CallFilterSet(QueryDict(query), queryset=queryset, at=at)
 
 
+def saved_search_query_errors(query):
+    """Why these (normalized) catalogue filters cannot be saved as an alert; [] if they can.
+
+    The catalogue's FilterSet validates them, and the selection is run once (an EXISTS), so a
+    value that passes the form but that the database refuses is refused here too, not later
+    in every matching run.
+    """
+    filterset = filterset_for(query)
+    try:
+        with transaction.atomic():  # a refused statement must not abort the caller's
+            if filterset.is_valid():
+                filterset.filtered.exists()
+                return []
+    except Exception:
+        logger.info("Refused alert filters %r", query, exc_info=True)
+        return [_("These filters cannot be saved as an alert: change them in the catalogue.")]
+    fields = filterset.form.fields
+    return [
+        f"{fields[name].label}: {message}" if name in fields else message
+        for name, messages in filterset.errors.items()
+        for message in messages
+    ]
+
+
 def saved_search_create(*, user, name, query, frequency):
-    """Save catalogue filters as an alert (query normalized here)."""
-    return SavedSearch.objects.create(
+    """Save catalogue filters as an alert; returns (search, created).
+
+    The filters are normalized here and validated by the catalogue's FilterSet
+    (ValidationError with the reasons if they are not valid: nothing is saved). A person has
+    one alert per set of filters (a unique constraint): saving the same filters again, by a
+    double click or on purpose, gives that alert the new name and frequency and resumes it.
+    A simultaneous second save finds the row the first created (get_or_create retries the
+    read after the IntegrityError), so it never fails.
+    """
+    normalized = normalize_query(QueryDict(query))
+    errors = saved_search_query_errors(normalized)
+    if errors:
+        raise ValidationError(errors)
+    others = SavedSearch.objects.filter(user=user).exclude(query=normalized)
+    if others.count() >= MAX_SEARCHES_PER_USER:
+        raise ValidationError(
+            _("You have %(count)d alerts, the most one person can keep. Delete one first.")
+            % {"count": MAX_SEARCHES_PER_USER}
+        )
+    return SavedSearch.objects.update_or_create(
         user=user,
-        name=name.strip(),
-        query=normalize_query(QueryDict(query)),
-        frequency=frequency,
+        query=normalized,
+        defaults={"name": name.strip(), "frequency": frequency, "is_active": True},
     )
 
 
@@ -100,30 +149,74 @@ def match_queries(queries, calls, *, at=None):
     """{query: set of matching call pks} among `calls`; invalid queries map to None.
 
     Each distinct query is validated once (its FilterSet form); valid ones are evaluated
-    MATCH_CHUNK at a time in one UNION ALL statement.
+    MATCH_CHUNK at a time in one UNION ALL statement. A query that raises while validated or
+    evaluated (whatever the reason: a value the database refuses, a bug in a filter) maps to
+    None too and is logged with its searches' ids: one bad saved search must not stop
+    everyone else's alerts. Its batch is then matched again query by query.
+    """
+    result = {}
+    cleaned = {}
+    for batch in chunked(list(dict.fromkeys(queries)), MATCH_CHUNK):
+        try:
+            result.update(_match_batch(batch, calls, at=at, cleaned=cleaned))
+        except Exception:
+            for query in batch:
+                try:
+                    result.update(_match_batch([query], calls, at=at, cleaned=cleaned))
+                except Exception:
+                    _log_failing_query(query)
+                    result[query] = None
+    return result
+
+
+def _match_batch(queries, calls, *, at, cleaned):
+    """Validate and evaluate these queries in one savepoint (see `match_queries`).
+
+    The savepoint keeps a statement the database refuses from aborting the caller's
+    transaction (PostgreSQL refuses every later statement of an aborted one).
     """
     result = {}
     valid = []
-    cleaned = {}
-    for query in dict.fromkeys(queries):
-        filterset = filterset_for(query, queryset=calls, at=at)
-        _share_model_choice_cleaning(filterset, cleaned)
-        if filterset.is_valid():
-            result[query] = set()
-            valid.append((query, filterset))
-        else:
-            result[query] = None
-    for batch in chunked(valid, MATCH_CHUNK):
-        parts = [
-            filterset.filtered.order_by()
-            .annotate(alert_query=Value(number, output_field=models.IntegerField()))
-            .values_list("alert_query", "pk")
-            for number, (_query, filterset) in enumerate(batch)
-        ]
-        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        for number, pk in union:
-            result[batch[number][0]].add(pk)
+    with transaction.atomic():
+        for query in queries:
+            filterset = filterset_for(query, queryset=calls, at=at)
+            _share_model_choice_cleaning(filterset, cleaned)
+            if filterset.is_valid():
+                result[query] = set()
+                valid.append((query, filterset))
+            else:
+                result[query] = None
+        if valid:
+            parts = [
+                filterset.filtered.order_by()
+                .annotate(alert_query=Value(number, output_field=models.IntegerField()))
+                .values_list("alert_query", "pk")
+                for number, (_query, filterset) in enumerate(valid)
+            ]
+            union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+            for number, pk in union:
+                result[valid[number][0]].add(pk)
     return result
+
+
+def _log_failing_query(query):
+    """Log a query that raised (with the traceback) and the saved searches that hold it."""
+    try:
+        with transaction.atomic():
+            search_ids = ", ".join(
+                str(pk)
+                for pk in SavedSearch.objects.filter(query=query)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:20]
+            )
+    except Exception:  # the query text itself may be what the database refuses
+        search_ids = "?"
+    logger.warning(
+        "Skipping saved search(es) %s: their filters %r raise when matched",
+        search_ids or "(none saved)",
+        query,
+        exc_info=True,
+    )
 
 
 def _share_model_choice_cleaning(filterset, cache):
@@ -207,10 +300,24 @@ def _opted_out(user_ids):
 
 def _cooperative_alerts(**filters):
     return (
-        _receiving(CooperativeAlert.objects.filter(is_active=True, **filters))
+        _receiving(CooperativeAlert.objects.of_members().filter(is_active=True, **filters))
         .select_related("cooperative__main_sector")
         .prefetch_related("cooperative__sectors", "cooperative__themes")
     )
+
+
+def cooperative_alerts_end(*, user_id, cooperative_id):
+    """A membership ended: the person's alerts on that cooperative's profile end with it."""
+    return CooperativeAlert.objects.filter(user_id=user_id, cooperative_id=cooperative_id).delete()[
+        0
+    ]
+
+
+def membership_ended(sender, instance, **kwargs):
+    """post_delete of members.Membership, whatever deleted it (the portal's removal or leave,
+    the admin, a cascade, the shell): `members` knows nothing of funding, so it listens here.
+    Senders also check membership at send time (`CooperativeAlert.objects.of_members`)."""
+    cooperative_alerts_end(user_id=instance.user_id, cooperative_id=instance.cooperative_id)
 
 
 # --- Emails ---------------------------------------------------------------------------------
@@ -271,6 +378,31 @@ def alert_dispatch_record(*, call):
     return dispatch
 
 
+def unannounced_calls_record(*, now=None):
+    """Record the dispatch of published calls no entry point announced; returns how many.
+
+    The admin form and action and the import call `services.call_announce` themselves; a
+    call saved as published any other way (the shell, a script) is found here by the
+    periodic sweep. Only calls published in the last ANNOUNCE_WINDOW, and at least
+    ANNOUNCE_GRACE ago so that the themes and sectors set after the save are in place when
+    the alerts are matched. Once per call: the dispatch row is unique per call.
+    """
+    now = now or timezone.now()
+    announced = AlertDispatch.objects.filter(
+        call=models.OuterRef("pk"), kind=AlertDispatch.Kind.PUBLISHED
+    )
+    calls = list(
+        Call.objects.published()
+        .filter(published_at__gt=now - ANNOUNCE_WINDOW, published_at__lte=now - ANNOUNCE_GRACE)
+        .filter(~models.Exists(announced))
+        .order_by("published_at", "pk")[:500]
+    )
+    for call in calls:
+        with transaction.atomic():
+            alert_dispatch_record(call=call)
+    return len(calls)
+
+
 def queue_dispatch(dispatch_id):
     """Queue the fan-out; losing this is safe: the periodic sweep finds unprocessed rows."""
     from funding.tasks import process_alert_dispatch
@@ -304,12 +436,15 @@ def instant_recipients(call, *, at=None):
     return dict(recipients)
 
 
-def alert_dispatch_process(*, dispatch_id, now=None, send_chunk=None):
-    """Match a published call against every instant alert and queue bounded fan-out chunks.
+def alert_dispatch_process(*, dispatch_id, now=None):
+    """Match a published call against every instant alert and write its fan-out chunks.
 
-    Claims the row with a conditional update (attempts + 1); gives up after
-    MAX_DISPATCH_ATTEMPTS claims (a worker keeps dying on it) and leaves it failed for staff.
-    Returns the number of recipients.
+    Claims the row with a conditional update (attempts + 1, committed before the work, so a
+    worker that dies on it still counts); gives up after MAX_DISPATCH_ATTEMPTS claims and
+    leaves it failed for staff. The chunks (`AlertChunk`, CHUNK_SIZE people each) are written
+    in the same transaction that marks the dispatch processed, and queued after commit: from
+    then on the work is in the database, and a chunk whose task the broker loses is queued
+    again by `alert_dispatches_sweep`. Returns the number of recipients.
     """
     now = now or timezone.now()
     claimed = AlertDispatch.objects.filter(
@@ -328,17 +463,57 @@ def alert_dispatch_process(*, dispatch_id, now=None, send_chunk=None):
         [user_id, found["searches"], found["cooperative_alerts"]]
         for user_id, found in sorted(recipients.items())
     ]
-    send_chunk = send_chunk or queue_call_alerts_chunk
-    for batch in chunked(entries, CHUNK_SIZE):
-        send_chunk(dispatch.call_id, batch)
-    AlertDispatch.objects.filter(pk=dispatch_id).update(processed_at=now, recipients=len(entries))
+    with transaction.atomic():
+        # Two workers may both have matched (a redelivery racing the sweep): only the one
+        # that marks the row processed writes chunks.
+        if not AlertDispatch.objects.filter(pk=dispatch_id, processed_at__isnull=True).update(
+            processed_at=now, recipients=len(entries)
+        ):
+            return 0
+        chunks = AlertChunk.objects.bulk_create(
+            AlertChunk(dispatch_id=dispatch_id, entries=batch, times_queued=1, queued_at=now)
+            for batch in chunked(entries, CHUNK_SIZE)
+        )
+        # bulk_create returns the pks on PostgreSQL and SQLite (RETURNING).
+        transaction.on_commit(partial(_queue_chunks, [chunk.pk for chunk in chunks]))
     return len(entries)
 
 
-def queue_call_alerts_chunk(call_id, entries):
-    from funding.tasks import send_call_alerts_chunk
+def _queue_chunks(chunk_ids):
+    for chunk_id in chunk_ids:
+        queue_alert_chunk(chunk_id)
 
-    send_call_alerts_chunk.apply_async(args=[call_id, entries], queue=settings.FUNDING_ALERTS_QUEUE)
+
+def queue_alert_chunk(chunk_id):
+    """Queue one chunk; losing this is safe: the sweep re-queues chunks left pending."""
+    from funding.tasks import send_alert_chunk
+
+    try:
+        send_alert_chunk.apply_async(args=[chunk_id], queue=settings.FUNDING_ALERTS_QUEUE)
+    except Exception:
+        logger.warning("Could not queue alert chunk %s; the sweep will", chunk_id, exc_info=True)
+
+
+def alert_chunk_send(*, chunk_id, at=None):
+    """Write the alert emails of one chunk and mark it done, in one transaction.
+
+    Counts an attempt first (committed), so a chunk that keeps killing its worker is failed
+    after MAX_DISPATCH_ATTEMPTS instead of being re-queued for ever. A chunk already done
+    (a duplicate message, a re-queue racing the first run) writes nothing. Returns new emails.
+    """
+    at = at or timezone.now()
+    pending = AlertChunk.objects.filter(pk=chunk_id, state=AlertChunk.State.PENDING)
+    if not pending.update(attempts=F("attempts") + 1):
+        return 0
+    chunk = AlertChunk.objects.select_related("dispatch").get(pk=chunk_id)
+    if chunk.attempts > MAX_DISPATCH_ATTEMPTS:
+        pending.update(state=AlertChunk.State.FAILED, done_at=at)
+        logger.error("Alert chunk %s failed: the worker stopped on each attempt", chunk_id)
+        return 0
+    with transaction.atomic():
+        written = call_alerts_send(call_id=chunk.dispatch.call_id, entries=chunk.entries, at=at)
+        pending.update(state=AlertChunk.State.DONE, done_at=at, emails=F("emails") + written)
+    return written
 
 
 def call_alert_key(user_id, call_id):
@@ -365,8 +540,11 @@ def call_alerts_send(*, call_id, entries, at=None):
     users = get_user_model().objects.in_bulk([entry[0] for entry in todo])
     stopped = _opted_out(list(users))
     searches = SavedSearch.objects.in_bulk([pk for entry in todo for pk in entry[1]])
-    coop_alerts = CooperativeAlert.objects.select_related("cooperative").in_bulk(
-        [pk for entry in todo for pk in entry[2]]
+    # of_members: a member removed between the fan-out and this chunk gets nothing through it.
+    coop_alerts = (
+        CooperativeAlert.objects.of_members()
+        .select_related("cooperative")
+        .in_bulk([pk for entry in todo for pk in entry[2]])
     )
     emails = []
     for user_id, search_ids, alert_ids in todo:
@@ -404,8 +582,16 @@ def call_alerts_send(*, call_id, entries, at=None):
 
 
 def alert_dispatches_sweep(*, now=None):
-    """Dispatch rows whose task was lost or whose worker died: queue them again."""
+    """Queue again the work whose task was lost (a broker that dropped its queue, a kick that
+    failed) or whose worker died: dispatch rows not processed, and chunks still pending.
+
+    A pending chunk may merely be waiting in a long broker queue, so each re-queue waits
+    longer than the one before (CHUNK_REQUEUE_AFTER, doubled per time queued, at most
+    CHUNK_REQUEUE_MAX): a lost chunk is found within a minute or two, and a backlog does not
+    fill the broker with copies. Returns the number of dispatches and chunks queued.
+    """
     now = now or timezone.now()
+    unannounced_calls_record(now=now)  # published from the shell: the dispatch they lack
     stale = AlertDispatch.objects.filter(processed_at__isnull=True, failed_at__isnull=True).filter(
         Q(started_at__isnull=True, created_at__lt=now - datetime.timedelta(minutes=1))
         | Q(started_at__lt=now - DISPATCH_STALE_AFTER)
@@ -413,7 +599,23 @@ def alert_dispatches_sweep(*, now=None):
     ids = list(stale.values_list("pk", flat=True)[:500])
     for dispatch_id in ids:
         queue_dispatch(dispatch_id)
-    return len(ids)
+    pending = AlertChunk.objects.filter(
+        state=AlertChunk.State.PENDING, queued_at__lt=now - CHUNK_REQUEUE_AFTER
+    ).order_by("queued_at", "pk")
+    requeue = [
+        chunk_id
+        for chunk_id, queued_at, times in pending.values_list("pk", "queued_at", "times_queued")[
+            :2000
+        ]
+        if queued_at < now - min(CHUNK_REQUEUE_AFTER * 2 ** max(times - 1, 0), CHUNK_REQUEUE_MAX)
+    ][:500]
+    if requeue:
+        AlertChunk.objects.filter(pk__in=requeue).update(
+            queued_at=now, times_queued=F("times_queued") + 1
+        )
+        for chunk_id in requeue:
+            queue_alert_chunk(chunk_id)
+    return len(ids) + len(requeue)
 
 
 # --- Digests -------------------------------------------------------------------------------
@@ -438,9 +640,26 @@ def digest_user_ids(frequency):
         SavedSearch.objects.filter(frequency=frequency, is_active=True)
     ).values_list("user_id", flat=True)
     members = _receiving(
-        CooperativeAlert.objects.filter(frequency=frequency, is_active=True)
+        CooperativeAlert.objects.of_members().filter(frequency=frequency, is_active=True)
     ).values_list("user_id", flat=True)
     return sorted(set(searchers) | set(members))
+
+
+def digest_due_user_ids(frequency, user_ids, at):
+    """Those of `user_ids` whose digest of the period of `at` is not written yet.
+
+    Lets the scheduled re-runs of a digest (see CELERY_BEAT_SCHEDULE) queue only the people
+    a lost chunk or a dead worker left out, and nothing at all when everyone has theirs.
+    """
+    done = set()
+    period = digest_period_key(frequency, at)
+    for batch in chunked(user_ids, 1000):
+        done.update(
+            DigestRun.objects.filter(
+                frequency=frequency, period_key=period, user_id__in=batch
+            ).values_list("user_id", flat=True)
+        )
+    return [user_id for user_id in user_ids if user_id not in done]
 
 
 def digest_window_start(frequency, at):

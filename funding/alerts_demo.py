@@ -24,8 +24,8 @@ def load():
         user = users.get(email)
         if user is None:
             continue
-        SavedSearch.objects.get_or_create(
-            user=user, name=name, defaults={"query": query, "frequency": frequency}
+        SavedSearch.objects.get_or_create(  # one alert per person and query
+            user=user, query=query, defaults={"name": name, "frequency": frequency}
         )
         count += 1
     return {"saved searches": count} if count else {}

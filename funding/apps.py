@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = _("Funding")
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+
+        from funding import alerts
+
+        post_delete.connect(
+            alerts.membership_ended,
+            sender="members.Membership",
+            dispatch_uid="funding.alerts.membership_ended",
+        )

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from django_countries.fields import CountryField
 
 from innovacoop.i18n import localized
+from members.models import Membership
 
 BRUSSELS = "Europe/Brussels"
 EU_MEMBER_STATES = frozenset(
@@ -543,6 +544,11 @@ class SavedSearch(models.Model):
         indexes = [
             models.Index(fields=["frequency", "is_active"], name="savedsearch_freq_idx"),
         ]
+        constraints = [
+            # One person, one alert per set of filters (`query` is normalized on save): a
+            # double submit or saving the same search again updates it, never duplicates it.
+            models.UniqueConstraint(fields=["user", "query"], name="unique_saved_search_query")
+        ]
 
     def __str__(self):
         return self.name
@@ -550,6 +556,20 @@ class SavedSearch(models.Model):
     def catalogue_url(self):
         url = reverse("funding:call-list")
         return f"{url}?{self.query}" if self.query else url
+
+
+class CooperativeAlertQuerySet(models.QuerySet):
+    def of_members(self):
+        """Alerts whose person is still a member of the cooperative, an active one.
+
+        A cooperative alert comes through a membership: leaving (or being removed) deletes
+        it, and every sender checks this too, at send time, for a membership deleted some
+        other way (raw SQL, a restore) or a cooperative deactivated since.
+        """
+        membership = Membership.objects.filter(
+            user=OuterRef("user"), cooperative=OuterRef("cooperative")
+        )
+        return self.filter(Exists(membership), cooperative__is_active=True)
 
 
 class CooperativeAlert(models.Model):
@@ -575,6 +595,8 @@ class CooperativeAlert(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CooperativeAlertQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cooperative alert")
@@ -668,3 +690,47 @@ class AlertDispatch(models.Model):
 
     def __str__(self):
         return f"{self.call} ({self.get_kind_display()})"
+
+
+class AlertChunk(models.Model):
+    """One bounded part of a dispatch's fan-out: the people it emails, kept until done.
+
+    Written in the transaction that marks its dispatch processed, so the work the chunk task
+    was to do is in the database, not only in the broker: if the broker loses the task (a
+    restart without persistence), the periodic sweep queues the pending chunk again. Running
+    a chunk twice is harmless (the delivery ledger's keys), so the sweep may err on the side
+    of re-queuing.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    dispatch = models.ForeignKey(
+        AlertDispatch,
+        verbose_name=_("alert dispatch"),
+        on_delete=models.CASCADE,
+        related_name="chunks",
+    )
+    # [[user id, [saved search ids], [cooperative alert ids]], ...]
+    entries = models.JSONField(_("recipients"), default=list)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # How many times it was queued, and when last: the sweep waits longer after each one.
+    times_queued = models.PositiveSmallIntegerField(_("times queued"), default=0)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    emails = models.PositiveIntegerField(_("emails written"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert chunk")
+        verbose_name_plural = _("alert chunks")
+        ordering = ["dispatch", "pk"]
+        indexes = [models.Index(fields=["state", "queued_at"], name="alertchunk_pending_idx")]
+
+    def __str__(self):
+        return f"{self.dispatch} #{self.pk} ({self.get_state_display()})"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import fields, resources, widgets
 
+from funding import services
 from funding.models import ApplicantType, Call, Deadline, Programme
 from members.models import Sector, Theme
 
@@ -228,7 +229,32 @@ class CallResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def before_import_row(self, row, **kwargs):
+        self._saved_instance = None
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # Whether this row publishes the call (a new published call, or a draft now
+        # published): only then are its instant alerts announced, as for the admin form.
+        instance._publishes = instance.is_published and not (
+            instance.pk
+            and Call.objects.filter(
+                pk=instance.pk, publication_state=Call.PublicationState.PUBLISHED
+            ).exists()
+        )
+
+    def after_import_row(self, row, row_result, **kwargs):
+        """After the row's many-to-many are saved: announce a call this row published.
+
+        Through the same service as the admin (`services.call_announce`), so the instant
+        alerts are sent after commit, once per call however often the file is imported; a
+        dry run (the preview) and a rolled-back import announce nothing.
+        """
+        instance = getattr(self, "_saved_instance", None)
+        if instance is not None and instance._publishes and not self._is_dry_run(kwargs):
+            services.call_announce(call=instance)
+
     def after_save_instance(self, instance, row, **kwargs):
+        self._saved_instance = instance
         entries = getattr(instance, "imported_deadlines", None)
         if entries is None or "deadlines" not in row:
             return

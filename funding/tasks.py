@@ -2,10 +2,15 @@
 
 All of them are safe to run twice (the delivery ledger's keys, the dispatch row's claim, the
 digest runs), so they use acks_late + reject_on_worker_lost: a killed worker's message goes
-to another worker. Fan-out tasks carry at most `alerts.CHUNK_SIZE` recipients and finish in
-seconds, far inside the broker's visibility timeout. The dispatch row counts its claims and
-is marked failed beyond `alerts.MAX_DISPATCH_ATTEMPTS`, which caps redeliveries of a message
-that kills its worker.
+to another worker. Fan-out tasks carry only the id of an `AlertChunk` row (at most
+`alerts.CHUNK_SIZE` recipients) and finish in seconds, far inside the broker's visibility
+timeout. The dispatch and chunk rows count their attempts and are marked failed beyond
+`alerts.MAX_DISPATCH_ATTEMPTS`, which caps redeliveries of a message that kills its worker.
+
+Nothing depends on the broker keeping a message: the work is in the database (dispatch and
+chunk rows, DigestRun rows, ledger keys) and the periodic jobs find what a lost message left
+undone: `sweep_alert_dispatches` every minute, the digest and reminder re-runs every hour of
+the morning.
 """
 
 import datetime
@@ -33,23 +38,33 @@ def process_alert_dispatch(dispatch_id):
     return alerts.alert_dispatch_process(dispatch_id=dispatch_id)
 
 
+@shared_task(name="funding.send_alert_chunk", **RELIABLE)
+def send_alert_chunk(chunk_id):
+    """Write the instant alert emails of one `AlertChunk` (up to CHUNK_SIZE people)."""
+    return alerts.alert_chunk_send(chunk_id=chunk_id)
+
+
 @shared_task(name="funding.send_call_alerts_chunk", **RELIABLE)
 def send_call_alerts_chunk(call_id, entries):
-    """Write the instant alert emails of up to CHUNK_SIZE people for one call."""
+    """Messages queued before chunks were kept in the database: still honoured on upgrade."""
     return alerts.call_alerts_send(call_id=call_id, entries=entries)
 
 
 @shared_task(name="funding.sweep_alert_dispatches", ignore_result=True)
 def sweep_alert_dispatches():
-    """Periodic: queue again the dispatch rows whose task was lost or whose worker died."""
+    """Periodic: queue again the dispatches and chunks whose task was lost or whose worker died."""
     return alerts.alert_dispatches_sweep()
 
 
 @shared_task(name="funding.send_digests", **RELIABLE)
 def send_digests(frequency, at=None):
-    """Periodic: split the people with daily (weekly) alerts into chunks and queue them."""
+    """Periodic: split the people with daily (weekly) alerts into chunks and queue them.
+
+    Only people whose digest of this period is not written yet: the scheduled re-runs later
+    in the morning fill in what a lost chunk (a broker that dropped its queue) left out.
+    """
     at = at or timezone.now().isoformat()
-    user_ids = alerts.digest_user_ids(frequency)
+    user_ids = alerts.digest_due_user_ids(frequency, alerts.digest_user_ids(frequency), _parse(at))
     if not user_ids:
         return 0
     # Matched once for the run; each chunk gets the small {query: call ids} map.

@@ -4,12 +4,18 @@ Callers describe emails with `OutgoingEmail` and hand them to `delivery_enqueue(
 the transaction of the change that causes them. Each row's unique key names recipient and
 reason, so a job that runs twice (a second beat tick, a redelivered task) writes nothing
 new. After commit a sender task is queued; if that kick is lost (the process dies, the
-broker is down) the periodic sweep finds the rows. Senders claim rows in batches with a
-conditional update (`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL), so two workers
-never send the same row.
+broker is down, the broker loses its queue) the periodic sweep finds the rows. Senders claim
+small batches (BATCH_SIZE) with a conditional update (`SELECT ... FOR UPDATE SKIP LOCKED` on
+PostgreSQL), so two workers never send the same row.
 
-One caveat no ledger removes: if a worker dies after the SMTP server accepted a message
-but before the row is marked sent, the sweep sends it again. The window is one message.
+A claim is a lease of LEASE (60 s), renewed before every message, and a sender sends a row
+only if it still holds it: a live but slow sender never loses its rows to the sweep, and
+never sends one the sweep gave to another sender. A killed sender's rows wait for the lease
+to run out, then the sweep (every 15 s) gives them back: a crash delays mail about a minute.
+
+Delivery is at-least-once with a window of one message per crash: each row is marked sent
+in its own statement right after the SMTP server's "250", so only a sender killed between
+reading that answer and that update (about a millisecond) leaves a row that is sent again.
 """
 
 import logging
@@ -23,7 +29,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from innovacoop.models import Delivery
@@ -32,7 +39,12 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 BACKOFF_MINUTES = [1, 5, 15, 60, 180]
-STALE_AFTER = timedelta(minutes=10)
+# Rows one claim takes: what a killed sender leaves waiting for its lease to run out.
+BATCH_SIZE = 10
+# How long a claim holds without renewal. Each message renews it, so it must stay well above
+# one SMTP send (EMAIL_TIMEOUT, 20 s, per network operation); the sweep's period adds to it.
+LEASE = timedelta(seconds=60)
+STALE_AFTER = LEASE
 
 
 @dataclass
@@ -50,13 +62,25 @@ class OutgoingEmail:
 
 
 def render_email(template, context, language):
-    """Subject, plain text and HTML of an email, in `language`, with absolute links."""
+    """Subject, plain text and HTML of an email, in `language`, with absolute links.
+
+    Only the HTML part is HTML-escaped. The subject and the text part are plain text: they
+    are rendered with autoescaping off (here, for every template, so no `.txt` can forget
+    `{% autoescape off %}`), else a title "R&D 'x'" would arrive as "R&amp;D &#x27;x&#x27;".
+    """
     full_context = {"site_url": settings.SITE_URL, "language": language, **context}
     with translation.override(language):
-        subject = render_to_string(f"emails/{template}/subject.txt", full_context)
-        text = render_to_string(f"emails/{template}/body.txt", full_context)
+        subject = _render_plain_text(f"emails/{template}/subject.txt", full_context)
+        text = _render_plain_text(f"emails/{template}/body.txt", full_context)
         html = render_to_string(f"emails/{template}/body.html", full_context)
     return re.sub(r"\s+", " ", subject).strip(), text.strip() + "\n", html
+
+
+def _render_plain_text(template_name, context):
+    # The backend's template wraps a django.template.base.Template, which takes a Context
+    # whose autoescape flag every {% include %} inherits.
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
 
 
 def existing_keys(keys):
@@ -115,8 +139,11 @@ def kick_sender():
         logger.warning("Could not queue the email sender; the sweep will", exc_info=True)
 
 
-def delivery_claim_batch(*, limit=100, now=None):
-    """Claim up to `limit` due rows for this sender; returns them (state SENDING)."""
+def delivery_claim_batch(*, limit=BATCH_SIZE, now=None):
+    """Claim up to `limit` due rows for this sender; returns them (state SENDING).
+
+    The rows share a claim token and a lease (`claimed_at`) that `delivery_send` renews.
+    """
     now = now or timezone.now()
     token = uuid.uuid4()
     with transaction.atomic():
@@ -158,6 +185,12 @@ def delivery_send(delivery, *, mail_connection=None):
     if delivery.body_html:
         message.attach_alternative(delivery.body_html, "text/html")
     mine = Delivery.objects.filter(pk=delivery.pk, claim_token=delivery.claim_token)
+    lease_renew(delivery.claim_token)
+    if not mine.filter(state=Delivery.State.SENDING).exists():
+        # The lease ran out (this sender was stalled longer than LEASE) and the sweep gave
+        # the row to another sender: sending now could send it twice.
+        logger.warning("Delivery %s: lease lost, left to another sender", delivery.key)
+        return None
     now = timezone.now()
     try:
         message.send()
@@ -180,25 +213,39 @@ def delivery_send(delivery, *, mail_connection=None):
     return Delivery.State.SENT
 
 
-def delivery_send_due(*, batch_size=100, max_batches=5):
-    """Send due rows in a few bounded batches; returns (sent, rows left due)."""
+def lease_renew(token):
+    """Extend the lease of the rows this sender still holds (the rest of its batch).
+
+    Each row is either renewed here or taken back by the sweep (both are conditional updates
+    of the row), so a row still held after this call is safe from the sweep for LEASE.
+    """
+    return Delivery.objects.filter(claim_token=token, state=Delivery.State.SENDING).update(
+        claimed_at=timezone.now()
+    )
+
+
+def delivery_send_due(*, batch_size=BATCH_SIZE, max_batches=50):
+    """Send due rows in small claimed batches over one SMTP session; returns (sent, left due)."""
     sent = 0
-    for _batch in range(max_batches):
-        claimed = delivery_claim_batch(limit=batch_size)
-        if not claimed:
-            break
-        mail_connection = get_connection()
-        try:
-            # One SMTP session for the batch. If it cannot be opened, each send tries again
-            # and records the error on its own row.
-            mail_connection.open()
-        except (smtplib.SMTPException, OSError):
-            logger.warning("SMTP connection failed", exc_info=True)
-        try:
+    mail_connection = None
+    try:
+        for _batch in range(max_batches):
+            claimed = delivery_claim_batch(limit=batch_size)
+            if not claimed:
+                break
+            if mail_connection is None:
+                mail_connection = get_connection()
+                try:
+                    # One SMTP session for the run. If it cannot be opened, each send tries
+                    # again and records the error on its own row.
+                    mail_connection.open()
+                except (smtplib.SMTPException, OSError):
+                    logger.warning("SMTP connection failed", exc_info=True)
             for delivery in claimed:
                 if delivery_send(delivery, mail_connection=mail_connection) == Delivery.State.SENT:
                     sent += 1
-        finally:
+    finally:
+        if mail_connection is not None:
             mail_connection.close()
     remaining = Delivery.objects.due(timezone.now()).exists()
     return sent, remaining

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from funding import alerts, services
 from funding.models import (
+    AlertChunk,
     AlertDispatch,
     AlertFrequency,
     Call,
@@ -305,18 +306,15 @@ def test_fan_out_is_split_in_bounded_chunks(food):
         search(user, theme=food.slug)
     call = draft(themes=[food])
     publish(call)
-    chunks = []
     old = alerts.CHUNK_SIZE
     alerts.CHUNK_SIZE = 2
     try:
-        count = alerts.alert_dispatch_process(
-            dispatch_id=AlertDispatch.objects.get().pk,
-            send_chunk=lambda call_id, entries: chunks.append(entries),
-        )
+        count = alerts.alert_dispatch_process(dispatch_id=AlertDispatch.objects.get().pk)
     finally:
         alerts.CHUNK_SIZE = old
     assert count == 5
-    assert [len(chunk) for chunk in chunks] == [2, 2, 1]
+    chunks = AlertChunk.objects.order_by("pk")
+    assert [len(chunk.entries) for chunk in chunks] == [2, 2, 1]
 
 
 # --- Language and headers ---------------------------------------------------------------------
@@ -502,7 +500,7 @@ def test_no_reminders_after_stopping_them(run_on_commit, mailoutbox):
 def test_send_alerts_now_for_one_person(run_on_commit, mailoutbox, food, capsys):
     user = UserFactory()
     search(user, frequency="instant", theme=food.slug)
-    search(user, frequency="weekly", theme=food.slug)
+    search(user, frequency="weekly", theme=food.slug, status="open")  # one row per query
     call = CallFactory(themes=[food])
     run_on_commit(call_command, "send_alerts_now", user=user.email, kind="instant", call=call.slug)
     run_on_commit(call_command, "send_alerts_now", user=user.email, kind="instant", call=call.slug)
