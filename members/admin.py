@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from innovacoop.changelist import BoundedDateHierarchyMixin
+from innovacoop.exports import CSV, XLSX  # formula-safe cells (CSV injection)
 from members.models import (
     Association,
     AssociationFigure,
@@ -222,7 +223,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     """Staff invite a person to a cooperative: the service writes the row and the email."""
 
     form = InvitationForm

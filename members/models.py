@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -434,9 +435,11 @@ def hash_token(token):
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self, at=None):
-        """Neither accepted, revoked nor expired at `at`."""
+        """Neither accepted, revoked nor expired (or superseded) at `at`."""
         at = at or timezone.now()
-        return self.filter(accepted_at__isnull=True, revoked=False, expires_at__gt=at)
+        return self.filter(
+            accepted_at__isnull=True, revoked=False, superseded_at__isnull=True, expires_at__gt=at
+        )
 
 
 class Invitation(models.Model):
@@ -444,6 +447,11 @@ class Invitation(models.Model):
 
     The link carries a random token; only its hash is stored. The invitation works once
     (accepting claims it with a conditional update) and expires after seven days.
+
+    A cooperative has at most one open invitation per address (a constraint, so a double
+    submit cannot send two): open is neither accepted, revoked nor superseded. Expiry
+    cannot be part of a database condition, so inviting an address again after its
+    invitation expired marks the expired one superseded (`invitation_create`).
     """
 
     class State(models.TextChoices):
@@ -489,6 +497,9 @@ class Invitation(models.Model):
         related_name="invitations_accepted",
     )
     revoked = models.BooleanField(_("revoked"), default=False)
+    superseded_at = models.DateTimeField(
+        _("replaced by a newer invitation"), null=True, blank=True, editable=False
+    )
 
     objects = InvitationQuerySet.as_manager()
 
@@ -497,6 +508,14 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["cooperative", "email"])]
+        constraints = [
+            models.UniqueConstraint(
+                models.F("cooperative"),
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked=False, superseded_at__isnull=True),
+                name="members_invitation_one_open_per_cooperative_email",
+            )
+        ]
 
     def __str__(self):
         return f"{self.email} → {self.cooperative} ({self.get_role_display()})"
@@ -515,7 +534,8 @@ class Invitation(models.Model):
             return self.State.ACCEPTED
         if self.revoked:
             return self.State.REVOKED
-        if self.expires_at <= at:
+        # Only expired invitations are superseded.
+        if self.superseded_at or self.expires_at <= at:
             return self.State.EXPIRED
         return self.State.PENDING
 

@@ -3,6 +3,7 @@ the admin ask. The object of every cooperative permission is a `Cooperative`.
 
 | permission                 | anonymous | no coop | other coop | viewer | editor | admin | staff |
 |----------------------------|-----------|---------|------------|--------|--------|-------|-------|
+| members.view_members_only  |           |         | yes        | yes    | yes    | yes   | yes   |
 | members.view_contacts      |           |         | yes        | yes    | yes    | yes   | yes   |
 | members.view_members       |           |         |            | yes    | yes    | yes   | yes   |
 | members.change_cooperative |           |         |            |        | yes    | yes   | yes   |
@@ -69,10 +70,14 @@ def belongs_to_a_cooperative(user):
     return bool(roles_of(user))
 
 
-# Contact data of cooperatives (emails, phones, people) is for people of member cooperatives
-# and staff: signing in alone (a startup applicant can) is not enough.
-can_view_contacts = belongs_to_a_cooperative | rules.is_staff
+# What is "for members" (cooperatives' contact data, members-only startups and their
+# founders, partnership requests...) is for people of member cooperatives and staff: signing
+# in alone (a startup applicant can, through the public apply form) is not enough. Ask this
+# (`members.view_members_only`), never `is_authenticated`, wherever members-only data shows.
+is_federation_member = belongs_to_a_cooperative | rules.is_staff
+can_view_contacts = is_federation_member
 
+rules.add_perm("members.view_members_only", is_federation_member)
 rules.add_perm("members.view_contacts", can_view_contacts)
 # The original name, used by the directory's profile page.
 rules.add_perm("members.view_cooperative_contacts", can_view_contacts)

@@ -3,7 +3,7 @@ rules (a cooperative always has an administrator; an invitation works once, for 
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,23 +38,50 @@ def invitation_create(*, cooperative, email, role, invited_by, language=None):
     """Invite `email` to `cooperative` with `role` and queue the email with the link.
 
     Returns the invitation; its `token` attribute holds the raw token (only the hash is
-    stored), for the caller that needs the link, such as tests.
+    stored), for the caller that needs the link, such as tests. An address with a pending
+    invitation is refused (ValidationError: revoke it first); a request that loses a race
+    with an identical one gets the winner's invitation, with `token` None, and no email.
     """
     email = normalize_email(email)
     invitation_check(cooperative=cooperative, email=email)
     invitee = User.objects.filter(email__iexact=email).first()
     language = language or (invitee.language if invitee else None) or settings.LANGUAGE_CODE
+    now = timezone.now()
     with transaction.atomic():
+        # An expired invitation to this address would hold the one-open-invitation
+        # constraint: it stays in the history, marked replaced by this one.
+        Invitation.objects.filter(
+            cooperative=cooperative,
+            email__iexact=email,
+            accepted_at__isnull=True,
+            revoked=False,
+            superseded_at__isnull=True,
+            expires_at__lte=now,
+        ).update(superseded_at=now)
         invitation = Invitation(
             email=email,
             cooperative=cooperative,
             role=role,
             language=language,
             invited_by=invited_by,
-            created_at=timezone.now(),
+            created_at=now,
         )
         token = invitation.set_new_token()
-        invitation.save()
+        try:
+            with transaction.atomic():
+                invitation.save()
+        except IntegrityError:
+            # A concurrent request (a double submit) passed the check above and invited
+            # the address first: that one action gets that one invitation and one email.
+            existing = (
+                Invitation.objects.pending()
+                .filter(cooperative=cooperative, email__iexact=email)
+                .first()
+            )
+            if existing is None:
+                raise
+            existing.token = None
+            return existing
         delivery_enqueue(
             [
                 OutgoingEmail(

@@ -72,18 +72,22 @@ class ApplicationForm(forms.ModelForm):
 
 
 class SignupApplicationForm(ApplicationForm):
-    """The same form for a person without an account: they sign up while applying."""
+    """The same form for a person without an account: they sign up while applying.
+
+    No password here: it is chosen through the emailed link, by whoever reads the mailbox,
+    so typing someone else's address cannot give anyone their account.
+    """
 
     full_name = forms.CharField(label=_("Your full name"), max_length=150)
     email = forms.EmailField(
         label=_("Your email"),
-        help_text=_("We send you a link to confirm it; the application waits until you do."),
-    )
-    password = forms.CharField(
-        label=_("Choose a password"), widget=forms.PasswordInput, strip=False
+        help_text=_(
+            "We send you a link to confirm it and choose your password; the application "
+            "waits until you do."
+        ),
     )
 
-    field_order = ["full_name", "email", "password"]
+    field_order = ["full_name", "email"]
 
 
 class TransitionForm(forms.Form):

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from innovacoop.models import Delivery, User
 from startups.models import Application, Kind, Need
-from tests.innovacoop.factories import UserFactory
 from tests.members.factories import CooperativeFactory, division, theme
 from tests.startups.factories import ApplicationFactory, SupportProgrammeFactory
 
@@ -121,7 +120,6 @@ def test_a_person_without_an_account_applies_and_waits_for_email_confirmation(
     data = form_data(
         full_name="Chiara Neri",
         email="Chiara.Neri@Startup.example",
-        password="a-long-pass-phrase-9",
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(apply_url(programme), data)
@@ -148,24 +146,8 @@ def test_a_person_without_an_account_applies_and_waits_for_email_confirmation(
     assert Delivery.objects.get().key == f"startup-application:{application.pk}:submitted"
 
 
-def test_an_existing_email_must_sign_in_instead(client, programme):
-    UserFactory(email="taken@coop.example")
-    data = form_data(full_name="X", email="taken@coop.example", password="a-long-pass-phrase-9")
-    response = client.post(apply_url(programme), data)
-    assert response.status_code == 200
-    assert response.context["form"].errors["email"] == [
-        "Esiste già un account con questo indirizzo email: accedi per candidarti."
-    ]
-    assert not Application.objects.exists()
-
-
-def test_a_weak_password_is_refused_on_the_form(client, programme):
-    data = form_data(full_name="X", email="new@startup.example", password="123")
-    response = client.post(apply_url(programme), data)
-    assert response.status_code == 200
-    assert response.context["form"].errors["password"]
-    assert not User.objects.filter(email="new@startup.example").exists()
-    assert not Application.objects.exists()
+# A known address gets the same answer as a new one, and no password is asked: see
+# tests/startups/test_apply_privacy.py.
 
 
 def test_both_parents_are_refused(client, member_user, programme):
