@@ -138,6 +138,9 @@ class ProjectFromRequestView(LoginRequiredMixin, FormView):
             )
             return redirect(partnership)
         if not may_record_project(request.user, partnership):
+            # Someone who may not even see the request must not learn that it exists.
+            if not request.user.has_perm("partnerships.view_request", partnership):
+                raise Http404
             raise PermissionDenied
         self.partnership = partnership
         return super().dispatch(request, *args, **kwargs)

@@ -37,7 +37,7 @@ from portal.forms import (
     InvitationForm,
     RoleForm,
 )
-from portal.services import account_delete, account_export
+from portal.services import account_delete, account_deletion_refusal, account_export
 
 CURRENT_COOPERATIVE_KEY = "portal_cooperative"
 MATCH_LIMIT = 10
@@ -412,4 +412,5 @@ def account_delete_view(request):
             messages.success(request, _("Your account and your personal data have been deleted."))
             return redirect("home")
     status = 400 if request.method == "POST" else 200
-    return render(request, "portal/account_delete.html", {"form": form}, status=status)
+    context = {"form": form, "refusal": account_deletion_refusal(request.user)}
+    return render(request, "portal/account_delete.html", context, status=status)

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from innovacoop.changelist import BoundedDateHierarchyMixin
 from startups import services
 from startups.models import (
     Application,
@@ -52,7 +53,7 @@ class StartupAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupportProgramme)
-class SupportProgrammeAdmin(admin.ModelAdmin):
+class SupportProgrammeAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["name", "open_date", "close_date", "places", "is_demo"]
     list_filter = ["is_demo"]
     search_fields = ["name", "description"]

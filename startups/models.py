@@ -54,8 +54,10 @@ def one_parent_at_most():
 
 class StartupQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Public startups for everyone; members-only ones for signed-in people too."""
-        if user.is_authenticated:
+        """Public startups for everyone; members-only ones for people of member cooperatives
+        and staff (`members.view_members_only`): an account alone, such as a founder's made
+        through the public apply form, is not enough."""
+        if user.has_perm("members.view_members_only"):
             return self
         return self.filter(visibility=Startup.Visibility.PUBLIC)
 
@@ -146,7 +148,9 @@ class Startup(models.Model):
         Need, verbose_name=_("needs"), blank=True, related_name="startups"
     )
     needs_detail = models.TextField(
-        _("needs in detail"), blank=True, help_text=_("Shown to signed-in members only.")
+        _("needs in detail"),
+        blank=True,
+        help_text=_("Shown to the people of member cooperatives only."),
     )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -282,10 +286,14 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="applications",
     )
+    # Empty once the applicant deleted their account: the application (the startup's own
+    # data and its history) stays for staff, without the person.
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("applicant"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="startup_applications",
     )
     startup_name = models.CharField(_("startup name"), max_length=200)

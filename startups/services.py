@@ -9,7 +9,6 @@ stage, so the same move can never email twice.
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -42,7 +41,10 @@ def allowed_transitions(stage):
 
 
 def _application_email(application, stage, note=""):
+    """The applicant's email about `stage`; None when the applicant deleted their account."""
     applicant = application.applicant
+    if applicant is None:
+        return None
     return OutgoingEmail(
         key=f"startup-application:{application.pk}:{stage}",
         kind="startup-application",
@@ -65,6 +67,11 @@ def _application_email(application, stage, note=""):
             else "",
         },
     )
+
+
+def _enqueue(emails):
+    """Queue the emails there is someone to send to (an applicant may be gone)."""
+    delivery_enqueue([email for email in emails if email is not None])
 
 
 def _record(application, *, from_stage, to_stage, by, note=""):
@@ -102,31 +109,38 @@ def application_submit(*, programme, applicant, data, needs=(), themes=(), today
     application.themes.set(themes)
     _record(application, from_stage="", to_stage=stage, by=applicant)
     if stage == Stage.SUBMITTED:
-        delivery_enqueue([_application_email(application, Stage.SUBMITTED)])
+        _enqueue([_application_email(application, Stage.SUBMITTED)])
     return application
 
 
-@transaction.atomic
-def applicant_register(*, email, password, full_name="", language="it"):
-    """Create the account of a person who applies without one: unconfirmed email address.
+def applicant_register(*, email, full_name="", language="it"):
+    """The new account of a person who applies without one, or None if the address has one.
 
-    The caller sends allauth's confirmation email (it needs the request); signing in waits
-    for the confirmation, as for everyone (verification is mandatory).
+    The account has an unconfirmed address and no usable password, so whoever typed the
+    address cannot sign in with it: the owner of the mailbox confirms the address with
+    allauth's link and then chooses the password (the account adapter sends an account
+    without one from the confirmation on to the set-password page). Pre-registering someone
+    else's address therefore gives the attacker nothing.
+
+    None (the address is taken) is not an error: the caller answers exactly as for a new
+    address, so the form does not tell who has an account, and emails the owner instead.
     """
     User = get_user_model()
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ApplicationError(
-            {"email": _("An account with this email address exists already: sign in to apply.")}
-        )
+    taken = (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    )
+    if taken:
+        return None
     user = User(email=email, full_name=full_name, language=language)
+    user.set_unusable_password()
     try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ApplicationError({"password": exc.messages}) from exc
-    user.set_password(password)
-    user.save()
-    EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+        with transaction.atomic():
+            user.save()
+            EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+    except IntegrityError:  # the same address registered by a concurrent request
+        return None
     return user
 
 
@@ -154,7 +168,7 @@ def application_confirm_email(*, user):
             note=_("Email address confirmed."),
         )
         submitted.append(application)
-    delivery_enqueue([_application_email(a, Stage.SUBMITTED) for a in submitted])
+    _enqueue([_application_email(a, Stage.SUBMITTED) for a in submitted])
     return submitted
 
 
@@ -178,7 +192,7 @@ def startup_from_application(application):
         parent_cooperative=application.parent_cooperative,
         parent_body=application.parent_body,
         founders=application.team,
-        contact_email=application.applicant.email,
+        contact_email=application.applicant.email if application.applicant_id else "",
         sector=application.sector,
         team_size=application.team_size,
         description=application.description,
@@ -233,7 +247,7 @@ def application_transition(*, application, to_stage, by, note="", reason=""):
     _record(application, from_stage=from_stage, to_stage=to_stage, by=by, note=note)
     if to_stage == Stage.ACCEPTED:
         startup_from_application(application)
-    delivery_enqueue([_application_email(application, to_stage, note)])
+    _enqueue([_application_email(application, to_stage, note)])
     return application
 
 

@@ -1,22 +1,27 @@
-import csv
+from http import HTTPStatus
+from urllib.parse import urlencode
 
+from allauth.account.adapter import get_adapter
 from allauth.account.internal.flows.email_verification import send_verification_email_for_user
+from allauth.core import ratelimit
+from allauth.utils import build_absolute_uri
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
 from funding.matching import MatchProfile, match_calls_for_profile
+from innovacoop import exports
+from innovacoop.navigation import safe_next_url
 from members.views import ForgivingPaginationMixin
 from startups import services
 from startups.filters import ApplicationFilterSet, StartupFilterSet
@@ -52,7 +57,7 @@ def staff_required(view):
 
 
 class StartupListView(ForgivingPaginationMixin, ListView):
-    """Startups and spinoffs: public ones for everyone, members-only ones once signed in."""
+    """Startups and spinoffs: public ones for everyone, members-only ones for members."""
 
     template_name = "startups/startup_list.html"
     context_object_name = "startups"
@@ -98,7 +103,7 @@ class StartupDetailView(DetailView):
             themes=tuple(startup.themes.all()),
         )
         return super().get_context_data(
-            is_member=self.request.user.is_authenticated,
+            is_member=self.request.user.has_perm("members.view_members_only"),
             matches=match_calls_for_profile(profile, limit=MATCHING_CALLS_SHOWN),
             **kwargs,
         )
@@ -166,29 +171,21 @@ class ApplyView(FormView):
         return super().get_context_data(programme=self.programme, **kwargs)
 
     def form_valid(self, form):
-        user = self.request.user
+        if not self.request.user.is_authenticated:
+            return self._apply_without_account(form)
         try:
-            with transaction.atomic():
-                if not user.is_authenticated:
-                    user = services.applicant_register(
-                        email=form.cleaned_data["email"],
-                        password=form.cleaned_data["password"],
-                        full_name=form.cleaned_data["full_name"],
-                        language=self.request.LANGUAGE_CODE,
-                    )
-                application = services.application_submit(
-                    programme=self.programme,
-                    applicant=user,
-                    data=form.application_data(),
-                    needs=form.cleaned_data["needs"],
-                    themes=form.cleaned_data["themes"],
-                )
+            application = services.application_submit(
+                programme=self.programme,
+                applicant=self.request.user,
+                data=form.application_data(),
+                needs=form.cleaned_data["needs"],
+                themes=form.cleaned_data["themes"],
+            )
         except ValidationError as exc:
-            # Field errors (email taken, weak password) go next to their field.
             form.add_error(None, exc)
             return self.form_invalid(form)
         if application.stage == Application.Stage.AWAITING_CONFIRMATION:
-            send_verification_email_for_user(self.request, user)
+            send_verification_email_for_user(self.request, self.request.user)
             messages.success(
                 self.request,
                 _(
@@ -202,6 +199,72 @@ class ApplyView(FormView):
                 _("Your application has been submitted. We have emailed you a receipt."),
             )
         return redirect(self.programme)
+
+    def _apply_without_account(self, form):
+        """Sign up while applying: one answer whether or not the address has an account.
+
+        Rate-limited like allauth's signup, per IP and per address ("startup_apply" in
+        ACCOUNT_RATE_LIMITS), before the address is looked up. A new address gets an account
+        without a password and the application waits for the mailbox owner to confirm;
+        an address with an account gets nothing saved and an email telling its owner to
+        sign in. Either way the visitor sees the same page and one email leaves.
+        """
+        email = form.cleaned_data["email"].lower()
+        if not ratelimit.consume(self.request, action="startup_apply", key=email):
+            form.add_error(None, _("Too many attempts. Please try again later."))
+            response = self.form_invalid(form)
+            response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+            return response
+        try:
+            with transaction.atomic():
+                user = services.applicant_register(
+                    email=email,
+                    full_name=form.cleaned_data["full_name"],
+                    language=self.request.LANGUAGE_CODE,
+                )
+                if user is not None:
+                    services.application_submit(
+                        programme=self.programme,
+                        applicant=user,
+                        data=form.application_data(),
+                        needs=form.cleaned_data["needs"],
+                        themes=form.cleaned_data["themes"],
+                    )
+        except ValidationError as exc:
+            # The programme closed meanwhile: an error that says nothing of the address.
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        if user is None:
+            _email_account_exists(self.request, email, self.programme)
+        else:
+            # allauth's confirmation email, without the "confirmation sent" message that
+            # its flow adds: the answer must not differ from the known address's.
+            user.emailaddress_set.get().send_confirmation(self.request, signup=True)
+        messages.success(
+            self.request,
+            _(
+                "Check your inbox: we have sent a message to %(email)s with the next step. "
+                "Without an account yet, your application goes to INNOVACOOP staff once you "
+                "confirm the address and choose your password."
+            )
+            % {"email": email},
+        )
+        return redirect(self.programme)
+
+
+def _email_account_exists(request, email, programme):
+    """Tell the owner of an address that already has an account to sign in and apply."""
+    apply_path = reverse("startups:apply", kwargs={"slug": programme.slug})
+    login_path = f"{reverse('account_login')}?{urlencode({'next': apply_path})}"
+    get_adapter(request).send_mail(
+        "account/email/apply_account_exists",
+        email,
+        {
+            "programme": programme,
+            "login_url": build_absolute_uri(request, login_path),
+            "password_reset_url": build_absolute_uri(request, reverse("account_reset_password")),
+        },
+    )
 
 
 def _board_applications(programme, data):
@@ -270,7 +333,8 @@ def board_export(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{programme.slug}-applications.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    # Applicants type these values: no cell may start a formula in Excel.
+    writer = exports.csv_writer(response)
     writer.writerow(
         [
             _("Startup name"),
@@ -299,8 +363,9 @@ def board_export(request, slug):
                 application.startup_name,
                 application.get_kind_display(),
                 application.get_stage_display(),
-                application.applicant.get_full_name(),
-                application.applicant.email,
+                # An applicant who deleted their account leaves these empty.
+                application.applicant.get_full_name() if application.applicant else "",
+                application.applicant.email if application.applicant else "",
                 str(application.sector) if application.sector_id else "",
                 str(parent) if parent else "",
                 application.team_size if application.team_size is not None else "",
@@ -314,12 +379,8 @@ def board_export(request, slug):
 
 
 def _back_to_board(request, application):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(reverse("startups:board", kwargs={"slug": application.programme.slug}))
+    board = reverse("startups:board", kwargs={"slug": application.programme.slug})
+    return HttpResponseRedirect(safe_next_url(request, board))
 
 
 @require_POST

@@ -26,9 +26,9 @@ def test_anonymous_visitors_see_public_startups_only(client):
     assert "Riservata Coop" not in page
 
 
-def test_members_see_members_only_startups(client, member_user):
+def test_members_see_members_only_startups(client, coop_viewer):
     StartupFactory(name="Riservata Coop", visibility=Startup.Visibility.MEMBERS)
-    client.force_login(member_user)
+    client.force_login(coop_viewer)
     assert "Riservata Coop" in client.get("/startups/").content.decode()
 
 
@@ -42,10 +42,10 @@ def test_members_see_members_only_startups(client, member_user):
         ("members", "staff", 200),
     ],
 )
-def test_profile_visibility(client, member_user, staff_user, visibility, persona, status):
+def test_profile_visibility(client, coop_viewer, staff_user, visibility, persona, status):
     startup = StartupFactory(visibility=visibility)
     if persona == "member":
-        client.force_login(member_user)
+        client.force_login(coop_viewer)
     elif persona == "staff":
         client.force_login(staff_user)
     assert client.get(startup.get_absolute_url()).status_code == status
@@ -55,14 +55,14 @@ def test_an_unknown_startup_is_a_404(client):
     assert client.get("/startups/no-such-startup/").status_code == 404
 
 
-def test_members_see_founders_contacts_and_needs_detail(client, member_user):
+def test_members_see_founders_contacts_and_needs_detail(client, coop_viewer):
     startup = StartupFactory(needs=[Need.objects.get(code="funding")])
     anonymous = client.get(startup.get_absolute_url()).content.decode()
     assert "Anna Rossi" not in anonymous
     assert startup.contact_email not in anonymous
     assert "A seed round of 200k EUR." not in anonymous
     assert "Finanziamenti" in anonymous  # the need itself is public
-    client.force_login(member_user)
+    client.force_login(coop_viewer)
     member = client.get(startup.get_absolute_url()).content.decode()
     assert "Anna Rossi" in member
     assert startup.contact_email in member
@@ -105,9 +105,9 @@ def _make_startups(count):
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "member"])
-def test_list_query_count_does_not_grow_with_the_startups(client, member_user, persona):
+def test_list_query_count_does_not_grow_with_the_startups(client, coop_viewer, persona):
     if persona == "member":
-        client.force_login(member_user)
+        client.force_login(coop_viewer)
     _make_startups(2)
     with CaptureQueriesContext(connection) as few:
         assert client.get("/startups/").status_code == 200
