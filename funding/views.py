@@ -1,10 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
@@ -12,6 +11,7 @@ from django.views.generic import DetailView, ListView
 from funding import feeds
 from funding.filters import CallFilterSet
 from funding.models import Call, Deadline, Follow
+from innovacoop.navigation import safe_next_url
 
 
 def visible_calls(user):
@@ -123,12 +123,7 @@ def _set_follow(request, slug, *, follow):
     else:
         Follow.objects.filter(user=request.user, call=call).delete()
         messages.info(request, _("You no longer follow this call."))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = call.get_absolute_url()
-    return redirect(next_url)
+    return HttpResponseRedirect(safe_next_url(request, call.get_absolute_url()))
 
 
 def call_feed_ics(request):

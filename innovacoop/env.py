@@ -46,6 +46,13 @@ def get_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# SQLite allows one writer at a time. A deferred transaction (SQLite's default) that reads and
+# then writes cannot wait for the lock: it fails at once with "database is locked", a 500 on
+# a double submit. BEGIN IMMEDIATE takes the write lock when the transaction starts, so
+# concurrent writers queue for up to `timeout` seconds instead (Django 5.1+).
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+
 def get_database(name, default_sqlite_path):
     """DATABASE_URL as Django's DATABASES['default']; unset means an SQLite file."""
     raw = get_str(name)
@@ -53,8 +60,7 @@ def get_database(name, default_sqlite_path):
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(default_sqlite_path),
-            # A busy web process and an eager task share the file: wait rather than fail.
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     try:
         config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
@@ -62,6 +68,8 @@ def get_database(name, default_sqlite_path):
         raise ImproperlyConfigured(f"{name} is not a valid database URL ({exc}).") from None
     if not config.get("ENGINE") or not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} must name a database engine and a database name.")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -31,3 +32,31 @@ class LanguageMiddleware:
         if user is not None and user.is_authenticated and user.language in self.supported:
             return user.language
         return settings.LANGUAGE_CODE
+
+
+class RejectNullCharactersMiddleware:
+    """Answers 400 to a request whose path, query or form data holds a NUL byte.
+
+    No text the portal keeps or looks up can contain one, and PostgreSQL refuses it in any
+    string ("A string literal cannot contain NUL"), so a NUL that reached a query was a 500.
+    Django's form fields refuse it already, but admin changelist filters, django-filter's
+    lookups and views that read `request.GET`/`request.POST` directly do not: one check at
+    the door covers them all. Uploaded files are not inspected (they are bytes).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info or self._has_nul(request.GET):
+            raise BadRequest("NUL character in the URL.")
+        if request.method == "POST" and self._has_nul(request.POST):
+            raise BadRequest("NUL character in the form data.")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(data):
+        return any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in data.lists()
+        )

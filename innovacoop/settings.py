@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "innovacoop.middleware.LanguageMiddleware",
+    # A NUL byte anywhere in the request is a 400 before it can reach a query (PostgreSQL).
+    "innovacoop.middleware.RejectNullCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -137,7 +139,18 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[InnovaCoop] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Lockout: after 5 failed sign-ins for one email the account is held for 15 minutes (allauth
 # shows "too many attempts"); an address trying many accounts is held after 10 a minute.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
+# The staff admin's sign-in (/admin/login/) goes through the same adapter check, so both
+# pages share this one counter. A completed password reset lifts the hold and, with
+# LOGIN_ON_PASSWORD_RESET, signs the owner in at once: an outsider who keeps failing on
+# purpose can delay a person's sign-in but never lock them out for good.
+# "startup_apply": the startup programme's apply form creates accounts, so it is limited
+# like allauth's signup (20 a minute per IP) and, as each try emails the address, to
+# 5 an hour per address.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/15m/key",
+    "startup_apply": "20/m/ip,5/h/key",
+}
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italian")), ("en", _("English"))]
@@ -200,28 +213,34 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job of the portal, in one place. django-celery-beat copies these into the
 # database at start-up, where staff can see them and change their times in the admin.
 CELERY_BEAT_SCHEDULE = {
+    # Gives back rows a dead sender left (its lease, innovacoop.mail.LEASE, ran out) and
+    # sends what is due: with a 60 s lease a crash delays mail by 60-75 s.
     "sweep-email-deliveries": {
         "task": "innovacoop.sweep_deliveries",
-        "schedule": 300.0,
+        "schedule": 15.0,
     },
     # Call alerts (funding/tasks.py); crontab times are Europe/Rome (CELERY_TIMEZONE).
+    # Digests and reminders run at 7 and 8 and again every hour until 11 and 12: the runs are
+    # idempotent (DigestRun rows, ledger keys), so a re-run writes only what a lost chunk
+    # task or a dead worker left out, and nothing when all went well.
     "funding-daily-digest": {
         "task": "funding.send_digests",
-        "schedule": crontab(hour=7, minute=0),
+        "schedule": crontab(hour="7-11", minute=0),
         "args": ["daily"],
     },
     "funding-weekly-digest": {
         "task": "funding.send_digests",
-        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "schedule": crontab(hour="7-11", minute=0, day_of_week="mon"),
         "args": ["weekly"],
     },
     "funding-deadline-reminders": {
         "task": "funding.send_reminders",
-        "schedule": crontab(hour=8, minute=0),
+        "schedule": crontab(hour="8-12", minute=0),
     },
+    # Instant alerts: dispatches and fan-out chunks whose task was lost, every minute.
     "funding-sweep-alert-dispatches": {
         "task": "funding.sweep_alert_dispatches",
-        "schedule": crontab(minute="*/5"),
+        "schedule": 60.0,
     },
     # Partnership requests past their deadline for interest (partnerships/tasks.py).
     "partnerships-expire-requests": {

@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from innovacoop.changelist import BoundedDateHierarchyMixin
 from partnerships import services
 from partnerships.models import (
     DismissedSuggestion,
@@ -64,7 +65,7 @@ def _apply(modeladmin, request, queryset, action, done_message, **kwargs):
 
 
 @admin.register(PartnershipRequest)
-class PartnershipRequestAdmin(admin.ModelAdmin):
+class PartnershipRequestAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "owner",
@@ -137,7 +138,7 @@ class PartnershipRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExpressionOfInterest)
-class ExpressionOfInterestAdmin(admin.ModelAdmin):
+class ExpressionOfInterestAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["request", "cooperative", "state", "created_at", "decided_at", "is_demo"]
     list_filter = ["state", "is_demo"]
     search_fields = ["request__title", "cooperative__legal_name", "message"]
@@ -182,7 +183,7 @@ from partnerships.models import Project  # noqa: E402
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "kind",

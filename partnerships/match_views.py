@@ -9,15 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from funding.models import Call
+from innovacoop.navigation import safe_next_url
 from members.models import Cooperative, Membership
 from partnerships import alerts, matching
 from partnerships.models import DismissedSuggestion, PartnershipRequest
@@ -38,15 +38,6 @@ def current_cooperative(request):
         if membership.cooperative_id == chosen:
             return membership.cooperative
     return memberships[0].cooperative if memberships else None
-
-
-def _safe_next(request, fallback):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 class SuggestionsView(LoginRequiredMixin, TemplateView):
@@ -161,7 +152,7 @@ def dismiss(request):
         fallback = reverse("partnerships:request-candidates", kwargs={"pk": partnership.pk})
     else:
         fallback = reverse("partnerships:suggestions")
-    return redirect(_safe_next(request, fallback))
+    return HttpResponseRedirect(safe_next_url(request, fallback))
 
 
 def _int_or_404(value):
@@ -181,4 +172,4 @@ def digest_preference(request):
         messages.success(request, _("We will email you the weekly matchmaking digest."))
     else:
         messages.info(request, _("The weekly matchmaking digest is off."))
-    return redirect(_safe_next(request, reverse("alerts:list")))
+    return HttpResponseRedirect(safe_next_url(request, reverse("alerts:list")))
