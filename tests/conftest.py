@@ -182,3 +182,14 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": CHROMIUM,
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     }
+
+
+@pytest.fixture
+def startup_applicant(db):
+    """A person who applied to a startup programme through its public form: verified,
+    belongs to no cooperative (the persona the matrix calls "applicant")."""
+    from tests.startups.factories import ApplicationFactory
+
+    user = UserFactory(email="applicant@startup.example", verified=True)
+    ApplicationFactory(applicant=user)
+    return user
