@@ -41,15 +41,6 @@ def eager_tasks():
 
 
 @pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    def run(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def food():
     return ThemeFactory(slug="food-test", name_en="Food", name_it="Cibo")
 

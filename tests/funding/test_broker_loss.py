@@ -23,29 +23,11 @@ from funding.tasks import (
     send_reminders_chunk,
     sweep_alert_dispatches,
 )
-from innovacoop.celery import app
 from innovacoop.models import Delivery
 from tests.funding.factories import CallFactory, FollowFactory
 from tests.innovacoop.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks():
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    def run(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
-
-    return run
 
 
 @pytest.fixture

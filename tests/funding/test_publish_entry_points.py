@@ -16,7 +16,6 @@ from funding import alerts, services
 from funding.models import AlertDispatch, Call, SavedSearch
 from funding.resources import CallResource
 from funding.tasks import sweep_alert_dispatches
-from innovacoop.celery import app
 from innovacoop.models import Delivery
 from tests.funding.factories import (
     ApplicantTypeFactory,
@@ -29,23 +28,6 @@ from tests.innovacoop.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/funding/call/"
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks():
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    def run(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
-
-    return run
 
 
 @pytest.fixture
@@ -94,7 +76,7 @@ def admin_form_data(client, url, **changes):
     return data
 
 
-def test_admin_add_form_with_published_state(staff_client, on_commit, watcher, theme):
+def test_admin_add_form_with_published_state(staff_client, run_on_commit, watcher, theme):
     programme = ProgrammeFactory()
     url = reverse("admin:funding_call_add")
     data = admin_form_data(
@@ -108,29 +90,31 @@ def test_admin_add_form_with_published_state(staff_client, on_commit, watcher, t
         themes=[theme.pk],
         publication_state="published",
     )
-    response = on_commit(staff_client.post, url, data)
+    response = run_on_commit(staff_client.post, url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     call = Call.objects.get(slug="added-published")
     assert AlertDispatch.objects.filter(call=call).count() == 1
     assert alert_emails(watcher) == 1
 
 
-def test_admin_change_form_publishing_then_saving_again(staff_client, on_commit, watcher, theme):
+def test_admin_change_form_publishing_then_saving_again(
+    staff_client, run_on_commit, watcher, theme
+):
     call = draft(theme)
     url = reverse("admin:funding_call_change", args=[call.pk])
     data = admin_form_data(staff_client, url, programme=call.programme_id, themes=[theme.pk])
-    on_commit(staff_client.post, url, {**data, "publication_state": "published"})
-    on_commit(staff_client.post, url, {**data, "publication_state": "published", "title": "B"})
-    on_commit(staff_client.post, url, {**data, "publication_state": "draft"})
-    on_commit(staff_client.post, url, {**data, "publication_state": "published"})
+    run_on_commit(staff_client.post, url, {**data, "publication_state": "published"})
+    run_on_commit(staff_client.post, url, {**data, "publication_state": "published", "title": "B"})
+    run_on_commit(staff_client.post, url, {**data, "publication_state": "draft"})
+    run_on_commit(staff_client.post, url, {**data, "publication_state": "published"})
     assert AlertDispatch.objects.filter(call=call).count() == 1
     assert alert_emails(watcher) == 1
 
 
-def test_admin_action(staff_client, on_commit, watcher, theme):
+def test_admin_action(staff_client, run_on_commit, watcher, theme):
     call = draft(theme)
     for _ in range(2):
-        on_commit(
+        run_on_commit(
             staff_client.post,
             CHANGELIST,
             {"action": "publish", "_selected_action": [call.pk]},
@@ -166,9 +150,9 @@ def vocabulary(theme):
     ApplicantTypeFactory(code="cooperative")
 
 
-def test_import_of_a_published_call_sends_its_alerts_once(on_commit, vocabulary, watcher):
+def test_import_of_a_published_call_sends_its_alerts_once(run_on_commit, vocabulary, watcher):
     for _ in range(3):  # imported again: no second dispatch
-        result = on_commit(CallResource().import_data, dataset(), dry_run=False)
+        result = run_on_commit(CallResource().import_data, dataset(), dry_run=False)
         assert not result.has_errors() and not result.has_validation_errors()
     call = Call.objects.get(slug="imported-call")
     assert AlertDispatch.objects.filter(call=call).count() == 1
@@ -176,28 +160,30 @@ def test_import_of_a_published_call_sends_its_alerts_once(on_commit, vocabulary,
 
 
 def test_import_of_a_draft_announces_when_a_later_import_publishes_it(
-    on_commit, vocabulary, watcher
+    run_on_commit, vocabulary, watcher
 ):
-    on_commit(CallResource().import_data, dataset(publication_state="draft"), dry_run=False)
+    run_on_commit(CallResource().import_data, dataset(publication_state="draft"), dry_run=False)
     assert not AlertDispatch.objects.exists()
-    on_commit(CallResource().import_data, dataset(), dry_run=False)
+    run_on_commit(CallResource().import_data, dataset(), dry_run=False)
     assert AlertDispatch.objects.count() == 1
     assert alert_emails(watcher) == 1
 
 
-def test_dry_run_and_rolled_back_imports_announce_nothing(on_commit, vocabulary, watcher):
-    on_commit(CallResource().import_data, dataset(), dry_run=True)
+def test_dry_run_and_rolled_back_imports_announce_nothing(run_on_commit, vocabulary, watcher):
+    run_on_commit(CallResource().import_data, dataset(), dry_run=True)
     bad = dataset()
     bad.append(["second", "X", "NOPE", "Bad", "", "", "", "published", "en"])
-    on_commit(CallResource().import_data, bad, dry_run=False, rollback_on_validation_errors=True)
+    run_on_commit(
+        CallResource().import_data, bad, dry_run=False, rollback_on_validation_errors=True
+    )
     assert not Call.objects.exists()
     assert not AlertDispatch.objects.exists()
     assert alert_emails(watcher) == 0
 
 
-def test_admin_import_after_confirmation(staff_client, on_commit, vocabulary, watcher):
+def test_admin_import_after_confirmation(staff_client, run_on_commit, vocabulary, watcher):
     upload = SimpleUploadedFile("calls.csv", dataset().csv.encode(), content_type="text/csv")
-    page = on_commit(
+    page = run_on_commit(
         staff_client.post,
         f"{CHANGELIST}import/",
         {"import_file": upload, "format": "0", "resource": "0"},
@@ -210,7 +196,7 @@ def test_admin_import_after_confirmation(staff_client, on_commit, vocabulary, wa
         for name in ("import_file_name", "original_file_name", "format", "resource")
         if name in hidden
     }
-    response = on_commit(staff_client.post, f"{CHANGELIST}process_import/", fields)
+    response = run_on_commit(staff_client.post, f"{CHANGELIST}process_import/", fields)
     assert response.status_code == 302
     assert AlertDispatch.objects.count() == 1
     assert alert_emails(watcher) == 1
@@ -219,12 +205,12 @@ def test_admin_import_after_confirmation(staff_client, on_commit, vocabulary, wa
 # --- Shell (and any other path that does not call the service) -----------------------------
 
 
-def sweep_later(on_commit, minutes=2):
+def sweep_later(run_on_commit, minutes=2):
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=minutes)):
-        on_commit(sweep_alert_dispatches.delay)
+        run_on_commit(sweep_alert_dispatches.delay)
 
 
-def test_shell_create_as_published_is_announced_by_the_sweep(on_commit, watcher, theme):
+def test_shell_create_as_published_is_announced_by_the_sweep(run_on_commit, watcher, theme):
     call = Call.objects.create(
         programme=ProgrammeFactory(),
         identifier="SHELL-1",
@@ -233,35 +219,35 @@ def test_shell_create_as_published_is_announced_by_the_sweep(on_commit, watcher,
         publication_state=Call.PublicationState.PUBLISHED,
     )
     call.themes.set([theme])  # after the save, as a shell session would
-    on_commit(sweep_alert_dispatches.delay)  # too early: the themes may still be coming
+    run_on_commit(sweep_alert_dispatches.delay)  # too early: the themes may still be coming
     assert not AlertDispatch.objects.exists()
-    sweep_later(on_commit)
-    sweep_later(on_commit, minutes=3)
+    sweep_later(run_on_commit)
+    sweep_later(run_on_commit, minutes=3)
     assert AlertDispatch.objects.filter(call=call).count() == 1
     assert alert_emails(watcher) == 1
 
 
-def test_shell_save_of_a_draft_as_published(on_commit, watcher, theme):
+def test_shell_save_of_a_draft_as_published(run_on_commit, watcher, theme):
     call = draft(theme)
     call.publication_state = Call.PublicationState.PUBLISHED
     call.save()
-    sweep_later(on_commit)
+    sweep_later(run_on_commit)
     call.save()  # saved again
-    sweep_later(on_commit, minutes=3)
+    sweep_later(run_on_commit, minutes=3)
     assert AlertDispatch.objects.filter(call=call).count() == 1
     assert alert_emails(watcher) == 1
 
 
-def test_calls_published_long_ago_are_not_announced(on_commit, watcher, theme):
+def test_calls_published_long_ago_are_not_announced(run_on_commit, watcher, theme):
     old = CallFactory(themes=[theme])
     Call.objects.filter(pk=old.pk).update(published_at=timezone.now() - datetime.timedelta(days=3))
     assert alerts.unannounced_calls_record() == 0
     assert not AlertDispatch.objects.exists()
 
 
-def test_call_announce_is_idempotent(on_commit, watcher, theme):
+def test_call_announce_is_idempotent(run_on_commit, watcher, theme):
     call = CallFactory(themes=[theme])
     for _ in range(3):
-        on_commit(services.call_announce, call=call)
+        run_on_commit(services.call_announce, call=call)
     assert AlertDispatch.objects.filter(call=call).count() == 1
     assert alert_emails(watcher) == 1
