@@ -14,7 +14,6 @@ from funding import alerts, services
 from funding.filters import CallFilterSet
 from funding.models import AlertDispatch, Call, SavedSearch
 from funding.tasks import send_digests
-from innovacoop.celery import app
 from innovacoop.models import Delivery
 from tests.funding.factories import CallFactory, ThemeFactory
 from tests.innovacoop.factories import UserFactory
@@ -22,14 +21,6 @@ from tests.innovacoop.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 HUGE_PROGRAMME = "programme=99999999999999999999"  # the query the outside test saved
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks():
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from funding.models import (
     SavedSearch,
 )
 from funding.tasks import send_digests, send_reminders, sweep_alert_dispatches
-from innovacoop.celery import app
 from innovacoop.models import Delivery
 from tests.funding.factories import CallFactory, FollowFactory, ThemeFactory
 from tests.innovacoop.factories import UserFactory
@@ -29,15 +28,6 @@ from tests.members.factories import CooperativeFactory, MembershipFactory, divis
 pytestmark = pytest.mark.django_db
 
 ROME = datetime.timezone(datetime.timedelta(hours=1))
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks():
-    """These tests run the tasks in-process whatever broker the run has (CI sets one)."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture
