@@ -13,7 +13,8 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import models
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -83,19 +84,16 @@ class CallFilterSet(django_filters.FilterSet):
         help_text=_("Words of the title, summary or description, or the call identifier."),
     )
     programme = django_filters.ModelMultipleChoiceFilter(
-        label=_("Programme"), queryset=Programme.objects.all(), distinct=False
+        label=_("Programme"), queryset=Programme.objects.all(), method="filter_facet"
     )
     level = django_filters.MultipleChoiceFilter(
-        label=_("Level"),
-        field_name="programme__level",
-        choices=Programme.Level.choices,
-        distinct=False,
+        label=_("Level"), choices=Programme.Level.choices, method="filter_facet"
     )
     theme = django_filters.ModelMultipleChoiceFilter(
         label=_("Theme"),
         queryset=Theme.objects.all(),
         to_field_name="slug",
-        method="filter_themes",
+        method="filter_facet",
     )
     sector = django_filters.ModelMultipleChoiceFilter(
         label=_("Sector (NACE)"),
@@ -113,10 +111,10 @@ class CallFilterSet(django_filters.FilterSet):
         label=_("Applicant type"),
         queryset=ApplicantType.objects.all(),
         to_field_name="code",
-        method="filter_applicants",
+        method="filter_facet",
     )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Call.Status.choices, method="filter_status"
+        label=_("Status"), choices=Call.Status.choices, method="filter_facet"
     )
     deadline_from = django_filters.DateFilter(
         label=_("Deadline from"),
@@ -145,7 +143,7 @@ class CallFilterSet(django_filters.FilterSet):
     consortium = django_filters.ChoiceFilter(
         label=_("Consortium"),
         choices=[("yes", _("Consortium required")), ("no", _("Single applicants allowed"))],
-        method="filter_consortium",
+        method="filter_facet",
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=Sort.CHOICES, method="filter_nothing", empty_label=None
@@ -156,15 +154,8 @@ class CallFilterSet(django_filters.FilterSet):
         fields = []
         form = CallFilterForm
 
-    # Facets whose values are counted, and the path each counts on.
-    FACETS = {
-        "status": None,
-        "level": "programme__level",
-        "programme": "programme",
-        "theme": "themes__slug",
-        "applicant": "applicant_types__code",
-        "consortium": "consortium_required",
-    }
+    # Facets whose values are counted (checkbox groups of the catalogue), in display order.
+    FACETS = ("status", "level", "programme", "theme", "applicant", "consortium")
 
     def __init__(self, data=None, queryset=None, *, at=None, **kwargs):
         if queryset is None:
@@ -180,16 +171,6 @@ class CallFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
-    def filter_themes(self, queryset, name, value):
-        if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
-            return queryset
-        return queryset.filter(pk__in=Call.objects.filter(themes__in=value).values("pk"))
-
-    def filter_applicants(self, queryset, name, value):
-        if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
-            return queryset
-        return queryset.filter(pk__in=Call.objects.filter(applicant_types__in=value).values("pk"))
-
     def filter_sectors(self, queryset, name, value):
         """A sector matches calls tagged with it, with its NACE section or with its divisions."""
         if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
@@ -199,22 +180,47 @@ class CallFilterSet(django_filters.FilterSet):
     def filter_country(self, queryset, name, value):
         return queryset.eligible_in(value)
 
-    def filter_status(self, queryset, name, value):
-        if not value:  # nothing ticked
-            return queryset
-        conditions = status_conditions(self.at)
-        wanted = Q()
-        for status in value:
-            wanted |= conditions[status]
-        return queryset.filter(wanted)
+    def filter_facet(self, queryset, name, value):
+        condition = self.facet_condition(name, value)
+        return queryset if condition is None else queryset.filter(condition)
 
-    def filter_consortium(self, queryset, name, value):
-        return queryset.filter(consortium_required=(value == "yes"))
+    def facet_condition(self, name, value):
+        """The Q of one facet's ticked values (None: nothing ticked), joining no table.
+
+        Being join-free, the conditions also serve as FILTER clauses of the facet counts.
+        """
+        if not value:  # nothing ticked; an empty queryset is not in django-filter's EMPTY_VALUES
+            return None
+        if name == "status":
+            conditions = status_conditions(self.at)
+            wanted = Q()
+            for status in value:
+                wanted |= conditions[status]
+            return wanted
+        if name == "level":
+            return Q(programme__level__in=value)
+        if name == "programme":
+            return Q(programme__in=value)
+        if name == "theme":
+            links = Call.themes.through.objects.filter(theme__in=value)
+            return Q(pk__in=links.values("call_id"))
+        if name == "applicant":
+            links = Call.applicant_types.through.objects.filter(applicanttype__in=value)
+            return Q(pk__in=links.values("call_id"))
+        if name == "consortium":
+            return Q(consortium_required=(value == "yes"))
+        raise ValueError(name)
 
     # --- the whole selection ---
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        return self._apply(queryset, facets=True)
+
+    def _apply(self, queryset, *, facets):
+        """The valid filters applied to `queryset`; the facet ones only if `facets`."""
+        for name, value in self.form.cleaned_data.items():
+            if facets or name not in self.FACETS:
+                queryset = self.filters[name].filter(queryset, value)
         cleaned = self.form.cleaned_data
         start, end = cleaned.get("deadline_from"), cleaned.get("deadline_to")
         if start or end:
@@ -271,25 +277,75 @@ class CallFilterSet(django_filters.FilterSet):
         return self._qs
 
     def facet_counts(self):
-        """{facet: {value: count}}, each counted with every other filter applied (not its own)."""
-        counts = {}
-        for name, path in self.FACETS.items():
-            data = self.data.copy()
-            data.pop(name, None)
-            data.pop("page", None)
-            others = type(self)(data, queryset=self.queryset, at=self.at)
-            calls = Call.objects.filter(pk__in=others.filtered.order_by().values("pk"))
-            if name == "status":
-                rows = calls.with_status(self.at).values_list("status").annotate(n=Count("pk"))
-            else:
-                rows = (
-                    calls.order_by()
-                    .values_list(path)
-                    .annotate(n=Count("pk", distinct=True))
-                    .filter(**{f"{path}__isnull": False})
-                )
-            counts[name] = {_facet_key(value): n for value, n in rows}
+        """{facet: {value: count}}, each counted with every other filter applied (not its own).
+
+        Two queries whatever the catalogue's size: one grouped pass over the calls that pass
+        the non-facet filters, with a conditional count per single-valued facet (status,
+        level, programme, consortium), and one UNION of grouped passes over the theme and
+        applicant-type links.
+        """
+        base = self.queryset.all()
+        conditions = {}
+        if self.is_bound:
+            self.errors  # noqa: B018 - validates the form before filtering
+            base = self._apply(base, facets=False)
+            for name in self.FACETS:
+                condition = self.facet_condition(name, self.form.cleaned_data.get(name))
+                if condition is not None:
+                    conditions[name] = condition
+        base = base.order_by()
+
+        def others(name):
+            combined = Q()
+            for other, condition in conditions.items():
+                if other != name:
+                    combined &= condition
+            return combined
+
+        def count(name):
+            condition = others(name)
+            return Count("pk", filter=condition) if condition else Count("pk")
+
+        status = Case(
+            *(When(q, then=Value(value)) for value, q in status_conditions(self.at).items()),
+            output_field=models.CharField(),
+        )
+        counts = {name: {} for name in self.FACETS}
+        grouped = (
+            base.annotate(facet_status=status)
+            .values("facet_status", "programme", "programme__level", "consortium_required")
+            .annotate(**{f"n_{name}": count(name) for name in SINGLE_VALUED_FACETS})
+        )
+        keys = {
+            "status": "facet_status",
+            "level": "programme__level",
+            "programme": "programme",
+            "consortium": "consortium_required",
+        }
+        for row in grouped:
+            for name in SINGLE_VALUED_FACETS:
+                if row[f"n_{name}"]:
+                    key = _facet_key(row[keys[name]])
+                    counts[name][key] = counts[name].get(key, 0) + row[f"n_{name}"]
+        links = []
+        for name, through, value in (
+            ("theme", Call.themes.through, "theme__slug"),
+            ("applicant", Call.applicant_types.through, "applicanttype__code"),
+        ):
+            calls = base.filter(others(name)).values("pk")
+            links.append(
+                through.objects.filter(call__in=calls)
+                .order_by()
+                .values(value)
+                .annotate(facet=Value(name), n=Count("call_id"))
+                .values_list("facet", value, "n")
+            )
+        for name, value, n in links[0].union(links[1], all=True):
+            counts[name][str(value)] = n
         return counts
+
+
+SINGLE_VALUED_FACETS = ("status", "level", "programme", "consortium")
 
 
 def _facet_key(value):

@@ -1,10 +1,14 @@
 """Funding programmes, their calls with deadlines and eligibility, and who follows which call.
 
-A call's status (forthcoming, open, closed) is never stored: it is derived from the opening
-instant and the deadlines at the moment of the request, in SQL, so lists can filter and sort
-by it (`CallQuerySet.with_status`).
+A call's status (forthcoming, open, closed) is derived at the moment of the request, in SQL,
+from the opening instant and three deadline columns stored on the call (`last_deadline_at`,
+`next_deadline_at`, `previous_deadline_at`): lists filter and sort on them with no subquery
+over the deadlines (`CallQuerySet.with_status`). Every write to deadlines refreshes them
+(`Deadline.save/delete`, `DeadlineQuerySet`); the periodic `roll_call_deadlines` task moves
+`next_deadline_at` on when a first stage passes, and the annotations stay exact before it runs.
 """
 
+import contextlib
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -16,7 +20,8 @@ from django.contrib.postgres.search import (
 )
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.fields import CountryField
 
+from funding import search
 from innovacoop.i18n import localized
 from members.models import Membership
 
@@ -112,17 +118,44 @@ class Programme(models.Model):
 
 
 def status_conditions(at):
-    """Q objects deciding a call's status at instant `at` (inclusive deadline: open at 17:00:00)."""
-    deadlines = Deadline.objects.filter(call=OuterRef("pk"))
+    """Q objects deciding a call's status at instant `at` (inclusive deadline: open at 17:00:00).
+
+    Exact at any instant from stored columns: `last_deadline_at` only changes with the
+    deadlines themselves, never with time.
+    """
     not_yet_open = Q(opens_at__gt=at)
-    has_deadline = Exists(deadlines)
-    has_future_deadline = Exists(deadlines.filter(due_at__gte=at))
+    # Negated, a NULL last deadline (no deadline at all) counts as not passed: open.
+    all_passed = Q(last_deadline_at__lt=at)
     return {
         Call.Status.FORTHCOMING: not_yet_open,
-        Call.Status.CLOSED: ~not_yet_open & has_deadline & ~has_future_deadline,
+        Call.Status.CLOSED: ~not_yet_open & all_passed,
         # No deadline at all means a continuously open call.
-        Call.Status.OPEN: ~not_yet_open & (~has_deadline | has_future_deadline),
+        Call.Status.OPEN: ~not_yet_open & ~all_passed,
     }
+
+
+def next_deadline_expression(at):
+    """The first deadline >= `at`, read from the stored column whenever it is right for `at`.
+
+    The stored `next_deadline_at` was computed at the last refresh; it is the answer for any
+    `at` in (`previous_deadline_at`, `next_deadline_at`]. Only rows outside that window (a
+    stage passed and the roll has not run yet, or `at` before the last refresh) pay the
+    subquery, and PostgreSQL and SQLite evaluate it only for those rows.
+    """
+    fresh = Q(next_deadline_at__gte=at) & (
+        Q(previous_deadline_at__isnull=True) | Q(previous_deadline_at__lt=at)
+    )
+    first_after = (
+        Deadline.objects.filter(call=OuterRef("pk"), due_at__gte=at)
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
+    return Case(
+        When(fresh, then=F("next_deadline_at")),
+        When(last_deadline_at__gte=at, then=Subquery(first_after)),
+        default=Value(None),
+        output_field=models.DateTimeField(),
+    )
 
 
 # Closest upcoming deadline first; calls without one (closed) last, latest closed first.
@@ -142,18 +175,85 @@ class CallQuerySet(models.QuerySet):
     def with_status(self, at=None):
         """Annotate `next_deadline` (first >= at), `last_deadline` and `status` at instant `at`."""
         at = at or timezone.now()
-        deadlines = Deadline.objects.filter(call=OuterRef("pk"))
         conditions = status_conditions(at)
         return self.annotate(
-            next_deadline=Subquery(
-                deadlines.filter(due_at__gte=at).order_by("due_at").values("due_at")[:1]
-            ),
-            last_deadline=Subquery(deadlines.order_by("-due_at").values("due_at")[:1]),
+            next_deadline=next_deadline_expression(at),
+            last_deadline=F("last_deadline_at"),
             status=Case(
                 *(When(condition, then=Value(status)) for status, condition in conditions.items()),
                 output_field=models.CharField(),
             ),
         )
+
+    def refresh_deadline_fields(self, at=None):
+        """Recompute the stored deadline columns of these calls in one UPDATE; returns the count."""
+        at = at or timezone.now()
+        deadlines = Deadline.objects.filter(call=OuterRef("pk")).order_by().values("call")
+        return self.order_by().update(
+            last_deadline_at=Subquery(deadlines.annotate(due=Max("due_at")).values("due")),
+            next_deadline_at=Subquery(
+                deadlines.filter(due_at__gte=at).annotate(due=Min("due_at")).values("due")
+            ),
+            previous_deadline_at=Subquery(
+                deadlines.filter(due_at__lt=at).annotate(due=Max("due_at")).values("due")
+            ),
+        )
+
+    # Bulk writes send no save(): these keep the search index in step with them.
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        ids = [call.pk for call in created if call.pk is not None]
+        if ids:
+            Call.objects.filter(pk__in=ids).update_search_vectors()
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        if Call.SEARCHED_FIELDS & set(fields):
+            Call.objects.filter(pk__in=[call.pk for call in objs]).update_search_vectors()
+        return updated
+
+    def update(self, **kwargs):
+        if not Call.SEARCHED_FIELDS & set(kwargs):
+            return super().update(**kwargs)
+        ids = list(self.values_list("pk", flat=True))
+        updated = super().update(**kwargs)
+        Call.objects.filter(pk__in=ids).update_search_vectors()
+        return updated
+
+    update.alters_data = True
+
+    def update_search_vectors(self):
+        """Re-index these calls for search (one UPDATE on PostgreSQL); returns how many."""
+        if connection.vendor == "sqlite":
+            ids = list(self.values_list("pk", flat=True))
+            search.index_calls(ids)
+            return len(ids)
+        if connection.vendor != "postgresql":
+            return 0
+        config = Case(
+            When(language=Call.Language.ENGLISH, then=Value("english")),
+            When(language=Call.Language.ITALIAN, then=Value("italian")),
+            default=Value("simple"),
+        )
+        vector = (
+            SearchVector("identifier", weight="A", config="simple")
+            + SearchVector("title", weight="A", config=config)
+            + SearchVector("summary", weight="B", config=config)
+            + SearchVector("description", weight="C", config=config)
+        )
+        return self.order_by().update(search_vector=vector)
+
+    def roll_deadlines(self, at=None):
+        """Refresh the calls whose stored next deadline has passed; returns how many.
+
+        Time alone moves `next_deadline_at` (a first stage closes): the periodic task runs
+        this so that nearly every row reads fresh; `with_status` is exact meanwhile anyway.
+        """
+        at = at or timezone.now()
+        return self.filter(next_deadline_at__lt=at).refresh_deadline_fields(at)
 
     def with_status_value(self, status, at=None):
         return self.filter(status_conditions(at or timezone.now())[status])
@@ -174,10 +274,11 @@ class CallQuerySet(models.QuerySet):
     def closing_soon(self, at=None):
         """Open calls that still have a deadline, closest first."""
         at = at or timezone.now()
+        # "Has a deadline >= at" is `last_deadline_at >= at`: an indexed condition.
         return (
             self.open(at)
+            .filter(last_deadline_at__gte=at)
             .with_status(at)
-            .filter(next_deadline__isnull=False)
             .order_by("next_deadline", "pk")
         )
 
@@ -199,37 +300,39 @@ class CallQuerySet(models.QuerySet):
         return self.filter(pk__in=Call.objects.filter(tagged).values("pk"))
 
     def search(self, text):
-        """Full-text search annotated with `rank` (PostgreSQL), or a plain icontains fallback."""
-        text = (text or "").strip()
+        """Full-text search annotated with `rank` (higher is better), on both databases.
+
+        PostgreSQL: the stored vector (GIN index) or an identifier starting with the text
+        (an index on its upper case, migration 0008); SQLite: the FTS5 index of word stems
+        (`funding.search`). Words match in any order; an exact identifier ranks first.
+        """
+        text = (text or "").replace("\x00", "").strip()
         if not text:
             return self.annotate(rank=Value(0.0, output_field=models.FloatField()))
+        exact_identifier = Case(
+            When(identifier__iexact=text, then=Value(1000.0)),
+            default=Value(0.0),
+            output_field=models.FloatField(),
+        )
         if connection.vendor == "postgresql":
             query = None
             for config in SEARCH_CONFIGS:
                 part = SearchQuery(text, config=config, search_type="websearch")
                 query = part if query is None else query | part
-            return self.filter(Q(search_vector=query) | Q(identifier__icontains=text)).annotate(
-                rank=SearchRank(F("search_vector"), query)
-                + Case(
-                    When(identifier__iexact=text, then=Value(1.0)),
-                    default=Value(0.0),
-                    output_field=models.FloatField(),
-                )
+            # The words' stems and roots as prefixes, as on SQLite ("energia" finds "energy").
+            stemmed = search.tsquery_text(text)
+            if stemmed:
+                query |= SearchQuery(stemmed, config="simple", search_type="raw")
+            # Two conditions that each use an index, which PostgreSQL ORs in a bitmap: an
+            # ILIKE '%...%' here would make it read every row instead.
+            return self.filter(Q(search_vector=query) | Q(identifier__istartswith=text)).annotate(
+                rank=SearchRank(F("search_vector"), query) + exact_identifier
             )
-        matches = (
-            Q(title__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(description__icontains=text)
-            | Q(identifier__icontains=text)
-        )
-        return self.filter(matches).annotate(
-            rank=Case(
-                When(identifier__iexact=text, then=Value(4.0)),
-                When(Q(title__icontains=text) | Q(identifier__icontains=text), then=Value(3.0)),
-                When(summary__icontains=text, then=Value(2.0)),
-                default=Value(1.0),
-                output_field=models.FloatField(),
-            )
+        expression = search.match_expression(text)
+        if expression is None:  # no word in the text: nothing can match
+            return self.none().annotate(rank=Value(0.0, output_field=models.FloatField()))
+        return self.filter(pk__in=RawSQL(search.MATCHING_IDS_SQL, (expression,))).annotate(
+            rank=search.Rank(expression) + exact_identifier
         )
 
 
@@ -329,6 +432,17 @@ class Call(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Kept up to date by save() on PostgreSQL (GIN index created by migration 0003 there).
     search_vector = SearchVectorField(null=True, editable=False)
+    # Derived from the deadlines, stored so lists filter and sort on indexed columns; kept
+    # right by every write to deadlines (refresh_deadline_fields) and by the periodic roll.
+    last_deadline_at = models.DateTimeField(
+        _("last deadline"), null=True, blank=True, editable=False, db_index=True
+    )
+    next_deadline_at = models.DateTimeField(
+        _("next deadline"), null=True, blank=True, editable=False, db_index=True
+    )
+    previous_deadline_at = models.DateTimeField(
+        _("previous deadline"), null=True, blank=True, editable=False
+    )
 
     objects = CallQuerySet.as_manager()
 
@@ -347,26 +461,44 @@ class Call(models.Model):
     def __str__(self):
         return f"{self.identifier} \u2013 {self.title}"
 
+    DEADLINE_FIELDS = ("last_deadline_at", "next_deadline_at", "previous_deadline_at")
+    SEARCHED_FIELDS = frozenset(["identifier", "title", "summary", "description", "language"])
+    MAINTAINED_FIELDS = frozenset([*DEADLINE_FIELDS, "search_vector"])
+
     def save(self, *args, **kwargs):
         if self.publication_state == self.PublicationState.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding:
+            # A new row has no deadlines yet (a copy of another call must not keep its values).
+            for name in self.DEADLINE_FIELDS:
+                setattr(self, name, None)
+        elif update_fields is None and not kwargs.get("force_insert"):
+            # Columns maintained by their own writes are never written back from memory: an
+            # instance loaded before its deadlines changed would store stale values.
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name not in self.MAINTAINED_FIELDS
+                and field.attname not in deferred
+            ]
         super().save(*args, **kwargs)
-        self.update_search_vector()
+        if update_fields is None or self.SEARCHED_FIELDS & set(update_fields):
+            self.update_search_vector()
 
     def get_absolute_url(self):
         return reverse("funding:call-detail", kwargs={"slug": self.slug})
 
+    def refresh_deadline_fields(self, at=None):
+        """Store this call's deadline columns again from its deadlines (see the module doc)."""
+        Call.objects.filter(pk=self.pk).refresh_deadline_fields(at)
+        self.refresh_from_db(fields=self.DEADLINE_FIELDS)
+
     def update_search_vector(self):
-        if connection.vendor != "postgresql":
-            return
-        config = {"en": "english", "it": "italian"}.get(self.language, "simple")
-        vector = (
-            SearchVector("identifier", weight="A", config="simple")
-            + SearchVector("title", weight="A", config=config)
-            + SearchVector("summary", weight="B", config=config)
-            + SearchVector("description", weight="C", config=config)
-        )
-        Call.objects.filter(pk=self.pk).update(search_vector=vector)
+        """Index the call for search: the stored vector on PostgreSQL, FTS5 rows on SQLite."""
+        Call.objects.filter(pk=self.pk).update_search_vectors()
 
     # --- Derived values. Lists use the SQL annotations; these serve a single loaded call. ---
 
@@ -413,6 +545,59 @@ class Call(models.Model):
         return self.publication_state == self.PublicationState.PUBLISHED
 
 
+def _refresh_calls(call_ids, chunk=500):
+    call_ids = sorted({pk for pk in call_ids if pk is not None})
+    # In chunks: old SQLite builds allow 999 parameters per statement.
+    for start in range(0, len(call_ids), chunk):
+        Call.objects.filter(pk__in=call_ids[start : start + chunk]).refresh_deadline_fields()
+
+
+class DeadlineQuerySet(models.QuerySet):
+    """Bulk writes to deadlines refresh the stored deadline columns of the calls they touch.
+
+    bulk_create, bulk_update, update and delete send no per-row save/delete, yet the admin
+    duplicate action, the spreadsheet import and load_demo write deadlines this way.
+    """
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        _refresh_calls(deadline.call_id for deadline in objs)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        call_ids = {deadline.call_id for deadline in objs}
+        if "call" in fields or "call_id" in fields:
+            call_ids |= set(
+                self.model.objects.filter(pk__in=[d.pk for d in objs]).values_list(
+                    "call_id", flat=True
+                )
+            )
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        _refresh_calls(call_ids)
+        return updated
+
+    def update(self, **kwargs):
+        call_ids = set(self.values_list("call_id", flat=True))
+        updated = super().update(**kwargs)
+        moved_to = kwargs.get("call_id", kwargs.get("call"))
+        call_ids.add(getattr(moved_to, "pk", moved_to))
+        _refresh_calls(call_ids)
+        return updated
+
+    update.alters_data = True
+
+    def delete(self):
+        call_ids = set(self.values_list("call_id", flat=True))
+        deleted = super().delete()
+        _refresh_calls(call_ids)
+        return deleted
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
 class Deadline(models.Model):
     """One deadline of a call (two-stage calls have two), an aware instant shown in its zone."""
 
@@ -437,6 +622,8 @@ class Deadline(models.Model):
         _("label"), max_length=100, blank=True, help_text=_("E.g. First stage, Second stage.")
     )
 
+    objects = DeadlineQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
@@ -447,6 +634,30 @@ class Deadline(models.Model):
 
     def __str__(self):
         return self.display
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._refresh_call(getattr(self, "_loaded_call_id", None))
+        self._loaded_call_id = self.call_id
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._refresh_call()
+        return result
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Moving a deadline to another call must refresh the call it leaves too.
+        instance._loaded_call_id = instance.__dict__.get("call_id")
+        return instance
+
+    def _refresh_call(self, previous_call_id=None):
+        _refresh_calls([self.call_id, previous_call_id])
+        if Deadline.call.is_cached(self):
+            # The caller's Call instance (an admin form's, a test's) sees the new values.
+            with contextlib.suppress(Call.DoesNotExist):  # the call itself is being deleted
+                self.call.refresh_from_db(fields=Call.DEADLINE_FIELDS)
 
     @property
     def local_due_at(self):

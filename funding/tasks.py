@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from funding import alerts
+from funding.models import Call
 
 RELIABLE = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
@@ -95,3 +96,13 @@ def send_reminders(at=None):
 @shared_task(name="funding.send_reminders_chunk", **RELIABLE)
 def send_reminders_chunk(user_ids, at=None):
     return alerts.reminders_send(user_ids=user_ids, at=_parse(at))
+
+
+@shared_task(name="funding.roll_call_deadlines", ignore_result=True)
+def roll_call_deadlines():
+    """Periodic: move the stored next deadline on for calls whose next deadline has passed.
+
+    Lists read the stored column (exact meanwhile too, at the cost of a subquery per stale
+    row): the roll keeps that cost to the few calls whose stage closed in the last minutes.
+    """
+    return Call.objects.roll_deadlines()

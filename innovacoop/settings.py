@@ -242,6 +242,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "funding.sweep_alert_dispatches",
         "schedule": 60.0,
     },
+    # Calls whose stored next deadline has passed (a first stage closed) get the following
+    # one (funding/tasks.py). Lists are exact meanwhile, with a subquery for those few rows.
+    "funding-roll-call-deadlines": {
+        "task": "funding.roll_call_deadlines",
+        "schedule": crontab(minute="*/15"),
+    },
     # Partnership requests past their deadline for interest (partnerships/tasks.py).
     "partnerships-expire-requests": {
         "task": "partnerships.expire_requests",

@@ -1,4 +1,4 @@
-"""Full-text search ranking: PostgreSQL only (SQLite uses a plain LIKE fallback)."""
+"""Full-text search ranking on PostgreSQL (both databases: tests/funding/test_search.py)."""
 
 import pytest
 from django.db import connection
