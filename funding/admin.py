@@ -24,6 +24,13 @@ class ApplicantTypeAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_it", "name_en"]
 
 
+def _is_changelist(request, model):
+    """True on the model's change list (not its change form, which shows every field)."""
+    match = request.resolver_match
+    opts = model._meta
+    return match is not None and match.url_name == f"{opts.app_label}_{opts.model_name}_changelist"
+
+
 class DeadlineInline(admin.TabularInline):
     model = Deadline
     extra = 1
@@ -107,8 +114,20 @@ class CallAdmin(BoundedDateHierarchyMixin, ImportExportModelAdmin):
         ),
     )
 
+    # The change list at the catalogue's size: no second COUNT over every call for "n total",
+    # pages small enough to render quickly, and neither long texts nor the search index read
+    # for the rows (the status and next deadline come from stored columns: `with_status`).
+    show_full_result_count = False
+    list_per_page = 50
+    # Newest first by the primary key's index; "-published_at" has no index and puts drafts
+    # (no publication date) first on PostgreSQL but last on SQLite.
+    ordering = ["-pk"]
+
     def get_queryset(self, request):
-        return super().get_queryset(request).with_status()
+        queryset = super().get_queryset(request).with_status()
+        if _is_changelist(request, self.model):
+            queryset = queryset.defer("summary", "description", "search_vector")
+        return queryset
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -9,10 +9,11 @@ class FundingConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
-        from funding import alerts
+        from funding import alerts, feeds
 
         post_delete.connect(
             alerts.membership_ended,
             sender="members.Membership",
             dispatch_uid="funding.alerts.membership_ended",
         )
+        feeds.connect_invalidation()

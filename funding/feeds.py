@@ -1,26 +1,176 @@
-"""The catalogue's selection as an iCalendar of deadlines and as an RSS 2.0 feed of calls."""
+"""The catalogue's selection as an iCalendar of deadlines and as an RSS 2.0 feed of calls.
+
+Both feeds are polled by calendar apps and feed readers, over and over, for content that
+changes a few times a day. So they are bounded to what a calendar needs (published calls
+still open or forthcoming, and their deadlines within a window around today), rendered once
+per catalogue version and kept in the cache, and answered with 304 Not Modified when the
+client already holds the current version (`etag` and `last_modified` below, used with
+Django's `condition` decorator).
+
+The catalogue version is a token in the cache, replaced whenever a call, a deadline, a
+call's themes, sectors or applicant types, or a programme changes (`connect_invalidation`,
+wired in `FundingConfig.ready`). Feeds also expire after `FEED_TTL_SECONDS`, because the
+selection depends on the time too (a deadline rolls past, a forthcoming call opens), and so
+that a process whose local cache missed a change (several web workers without a shared
+cache: set `CACHE_URL`) serves the change at the latest one period later.
+"""
 
 import datetime
+import hashlib
+import time
 
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from funding.models import Call, Deadline, Programme, status_conditions
+
 MAX_FEED_CALLS = 500
 MAX_RSS_ITEMS = 50
+# The calendar window: deadlines from a month ago (just missed, still worth seeing) to two
+# years ahead (as far as programmes announce).
+WINDOW_PAST = datetime.timedelta(days=30)
+WINDOW_AHEAD = datetime.timedelta(days=730)
+FEED_TTL_SECONDS = 15 * 60
+VERSION_KEY = "funding:feeds:version"
 
 
-def ics_calendar(calls, request):
+# --- The catalogue version --------------------------------------------------------------
+
+
+def catalogue_version():
+    """The current version token: "<nanoseconds since the epoch>" of the last change.
+
+    A cache without the token (cold start, eviction) starts a new version, which only costs
+    one rendering more; `cache.add` keeps two workers that start at once from disagreeing.
+    """
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, str(time.time_ns()), timeout=None)
+        version = cache.get(VERSION_KEY) or str(time.time_ns())
+    return version
+
+
+def bump_catalogue_version(**kwargs):
+    """Signal receiver: the catalogue changed, feeds rendered so far are out of date."""
+    cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+
+
+def connect_invalidation():
+    """Connect `bump_catalogue_version` to every change a feed shows (called once, at start)."""
+    for sender in (Call, Deadline, Programme):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                bump_catalogue_version,
+                sender=sender,
+                dispatch_uid=f"funding.feeds.{signal_name(signal)}.{sender.__name__}",
+            )
+    for through in (Call.themes.through, Call.sectors.through, Call.applicant_types.through):
+        m2m_changed.connect(
+            bump_catalogue_version,
+            sender=through,
+            dispatch_uid=f"funding.feeds.m2m.{through.__name__}",
+        )
+
+
+def signal_name(signal):
+    return "save" if signal is post_save else "delete"
+
+
+# --- Conditional GET ------------------------------------------------------------------------
+
+
+def _period(at):
+    """The number of the `FEED_TTL_SECONDS` period `at` falls in."""
+    return int(at.timestamp()) // FEED_TTL_SECONDS
+
+
+def _fingerprint(kind, request):
+    """What a rendered feed depends on, besides the catalogue version and the period.
+
+    The filters (sorted, so the order of the parameters does not matter), the language of
+    the titles and the host the absolute links point to.
+    """
+    query = sorted((key, value) for key, values in request.GET.lists() for value in values)
+    parts = [kind, get_language() or "", request.scheme, request.get_host(), repr(query)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def etag(kind):
+    """An ETag function for `condition`: changes with the catalogue, the period and the query."""
+
+    def compute(request, *args, **kwargs):
+        period = _period(timezone.now())
+        return f"{kind}-{catalogue_version()}-{period}-{_fingerprint(kind, request)}"
+
+    return compute
+
+
+def last_modified(request, *args, **kwargs):
+    """The later of the last catalogue change and the start of the current period."""
+    changed = int(catalogue_version()) / 1e9
+    period_start = _period(timezone.now()) * FEED_TTL_SECONDS
+    return datetime.datetime.fromtimestamp(max(changed, period_start), tz=datetime.UTC)
+
+
+def cached_body(kind, request, render):
+    """The rendered feed for this request, from the cache when this version is there."""
+    key = f"funding:feeds:{etag(kind)(request)}"
+    body = cache.get(key)
+    if body is None:
+        body = render()
+        cache.set(key, body, timeout=FEED_TTL_SECONDS)
+    return body
+
+
+# --- What the feeds show --------------------------------------------------------------------
+
+
+def not_closed(calls, at):
+    """The calls open or forthcoming at `at`, on the stored deadline columns (no subquery)."""
+    conditions = status_conditions(at)
+    return calls.filter(conditions[Call.Status.OPEN] | conditions[Call.Status.FORTHCOMING])
+
+
+def feed_calls(calls, at=None):
+    """The calls of a selection a calendar needs: not closed, with a deadline in the window.
+
+    `calls` is the catalogue selection (published calls matching the filters). Returns
+    (calls, window start, window end); the calls are in deadline order, at most
+    `MAX_FEED_CALLS`, each with `feed_deadlines`: its deadlines within the window.
+    """
+    at = at or timezone.now()
+    start, end = at - WINDOW_PAST, at + WINDOW_AHEAD
+    in_window = Deadline.objects.filter(due_at__gte=start, due_at__lte=end)
+    selection = (
+        not_closed(calls, at)
+        .filter(Exists(in_window.filter(call=OuterRef("pk"))))
+        .with_status(at)
+        .order_by_deadline()
+        # Sorted before the LIMIT: the long texts and the search index would be sorted too.
+        .defer("summary", "description", "search_vector")
+        .select_related("programme")
+        .prefetch_related(
+            Prefetch("deadlines", queryset=in_window.order_by("due_at"), to_attr="feed_deadlines")
+        )
+    )
+    return selection[:MAX_FEED_CALLS]
+
+
+def ics_calendar(calls, request, at=None):
     """One VEVENT per deadline; UIDs stay the same as long as the deadline exists."""
     calendar = Calendar()
     calendar.add("prodid", "-//InnovaCoop//Funding calls//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", _("InnovaCoop: funding call deadlines"))
-    for call in calls.select_related("programme").prefetch_related("deadlines")[:MAX_FEED_CALLS]:
+    for call in feed_calls(calls, at):
         url = request.build_absolute_uri(call.get_absolute_url())
-        deadlines = call._deadlines()
-        for deadline in deadlines:
+        for deadline in call.feed_deadlines:
             event = Event()
             event.add("uid", f"deadline-{deadline.pk}@innovacoop")
             event.add("dtstamp", call.updated_at.astimezone(datetime.UTC))
@@ -37,8 +187,9 @@ def ics_calendar(calls, request):
     return calendar.to_ical()
 
 
-def rss_feed(calls, request):
-    """The latest published calls of the selection, newest first."""
+def rss_feed(calls, request, at=None):
+    """The latest published calls of the selection still open or forthcoming, newest first."""
+    at = at or timezone.now()
     feed = Rss201rev2Feed(
         title=_("InnovaCoop: funding calls"),
         link=request.build_absolute_uri("/calls/"),
@@ -46,7 +197,20 @@ def rss_feed(calls, request):
         language=get_language(),
         feed_url=request.build_absolute_uri(),
     )
-    latest = calls.select_related("programme").order_by("-published_at", "-pk")
+    latest = (
+        not_closed(calls, at)
+        .select_related("programme")
+        .only(
+            "identifier",
+            "slug",
+            "title",
+            "summary",
+            "published_at",
+            "updated_at",
+            "programme__acronym",
+        )
+        .order_by("-published_at", "-pk")
+    )
     for call in latest[:MAX_RSS_ITEMS]:
         url = request.build_absolute_uri(call.get_absolute_url())
         feed.add_item(

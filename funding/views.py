@@ -1,14 +1,20 @@
+import functools
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import condition, require_POST
 from django.views.generic import DetailView, ListView
+from django_countries import countries
 
-from funding import feeds
+from funding import eligibility, feeds
 from funding.filters import CallFilterSet
 from funding.models import Call, Deadline, Follow
 from innovacoop.navigation import safe_next_url
@@ -31,8 +37,11 @@ class CallListView(ListView):
 
     def get_queryset(self):
         self.filterset = filtered_calls(self.request)
-        return self.filterset.qs.select_related("programme").prefetch_related(
-            Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at"))
+        return (
+            self.filterset.qs.select_related("programme")
+            # The cards show neither: not reading them keeps the sort of every match narrow.
+            .defer("description", "search_vector")
+            .prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at")))
         )
 
     def paginate_queryset(self, queryset, page_size):
@@ -45,7 +54,12 @@ class CallListView(ListView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
+        data = self.filterset.data
         context.update(
+            # Built here in one pass: a form widget renders each of the ~250 countries through
+            # a template of its own, which cost more than all the rest of the page.
+            sector_options=_options_html(sector_options(self.filterset), data.getlist("sector")),
+            country_options=_options_html(_countries(get_language()), data.getlist("country")[-1:]),
             filterset=self.filterset,
             facets=facet_groups(self.filterset),
             query_string=query.urlencode(),
@@ -55,30 +69,100 @@ class CallListView(ListView):
         return context
 
 
+@functools.lru_cache(maxsize=8)
+def _countries(language):
+    """Country codes and names in `language`, sorted: django-countries sorts on each use."""
+    return tuple((code, str(name)) for code, name in countries)
+
+
+def _options_html(choices, ticked):
+    ticked = set(ticked)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value in ticked else "", label) for value, label in choices),
+    )
+
+
 def _with_query(url_name, query):
     url = reverse(url_name)
     return f"{url}?{query.urlencode()}" if query else url
 
 
+# A facet lists at most this many values at once (the most frequent and the ticked ones);
+# the others wait behind "more", so a catalogue of hundreds of programmes stays readable.
+FACET_VISIBLE = 8
+
+
 def facet_groups(filterset):
-    """Checkbox groups of the catalogue: each value with its count and whether it is ticked."""
+    """Checkbox groups of the catalogue: each value with its count and whether it is ticked.
+
+    Only values the selection contains (or that are ticked) are listed, and model labels are
+    loaded for those values only: the work does not grow with the vocabularies.
+    """
     counts = filterset.facet_counts()
     form = filterset.form
     groups = []
-    for name in ("status", "level", "programme", "theme", "applicant", "consortium"):
+    for name in filterset.FACETS:
         field = form.fields[name]
         selected = {str(value) for value in filterset.data.getlist(name)}
         options = []
-        for value, label in field.choices:
-            value = str(value)
-            if not value:
-                continue
+        for value, label in _facet_choices(filterset, name, set(counts[name]), selected):
             count = counts[name].get(value, 0)
             checked = value in selected
             if count or checked:
                 options.append({"value": value, "label": label, "count": count, "checked": checked})
-        groups.append({"name": name, "label": field.label, "options": options})
+        frequent = sorted(options, key=lambda option: -option["count"])[:FACET_VISIBLE]
+        shown = {id(option) for option in frequent}
+        for option in options:
+            option["more"] = not option["checked"] and id(option) not in shown
+        groups.append(
+            {
+                "name": name,
+                "label": field.label,
+                "options": options,
+                "more_count": sum(option["more"] for option in options),
+            }
+        )
     return groups
+
+
+def _facet_choices(filterset, name, counted, selected):
+    """(value, label) of the facet's counted or ticked values, in the field's order."""
+    field = filterset.form.fields[name]
+    if not isinstance(field, forms.ModelMultipleChoiceField):
+        wanted = counted | selected
+        return [(str(value), label) for value, label in field.choices if str(value) in wanted]
+    key = field.to_field_name or "pk"
+    # Ticked values come from the cleaned form: a malformed one ("programme=abc") is skipped.
+    ticked = filterset.form.cleaned_data.get(name) if filterset.is_bound else None
+    values = counted | {str(getattr(obj, key)) for obj in ticked or ()}
+    if not values:
+        return []
+    objects = field.queryset.filter(**{f"{key}__in": values})
+    return [(str(getattr(obj, key)), field.label_from_instance(obj)) for obj in objects]
+
+
+def sector_options(filterset):
+    """The sector dropdown's choices: sectors the published calls use, and their sections.
+
+    Every call stays reachable (a section matches its divisions' calls and the reverse), and
+    the list shows what the catalogue holds instead of every NACE code. One probe per sector
+    into the links' index, however many calls there are.
+    """
+    field = filterset.form.fields["sector"]
+    links = Call.sectors.through.objects.filter(
+        call__publication_state=Call.PublicationState.PUBLISHED
+    )
+    listed = Exists(links.filter(sector=OuterRef("pk"))) | Exists(
+        links.filter(sector__section=OuterRef("pk"))
+    )
+    ticked = filterset.form.cleaned_data.get("sector") if filterset.is_bound else None
+    if ticked:
+        listed |= Q(pk__in=[sector.pk for sector in ticked])
+    return [
+        (sector.code, field.label_from_instance(sector)) for sector in field.queryset.filter(listed)
+    ]
 
 
 class CallDetailView(DetailView):
@@ -100,6 +184,15 @@ class CallDetailView(DetailView):
             user.is_authenticated and Follow.objects.filter(user=user, call=call).exists()
         )
         context["next_deadline"] = call.upcoming_deadline
+        # The hard gates for the person's current cooperative; nothing for people in none.
+        cooperative = eligibility.current_cooperative(self.request)
+        if cooperative is not None and call.is_published:
+            gates = eligibility.call_gates(call, cooperative)
+            context.update(
+                gate_cooperative=cooperative,
+                gates=gates,
+                gates_passed=eligibility.passes_all(gates),
+            )
         return context
 
 
@@ -126,17 +219,25 @@ def _set_follow(request, slug, *, follow):
     return HttpResponseRedirect(safe_next_url(request, call.get_absolute_url()))
 
 
+@condition(etag_func=feeds.etag("ics"), last_modified_func=feeds.last_modified)
 def call_feed_ics(request):
-    filterset = filtered_calls(request)
-    body = feeds.ics_calendar(filterset.qs, request)
+    """The deadline calendar of the selection; rendered once per catalogue version."""
+
+    def render():
+        return feeds.ics_calendar(filtered_calls(request).filtered, request)
+
+    body = feeds.cached_body("ics", request, render)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="innovacoop-calls.ics"'
     return response
 
 
+@condition(etag_func=feeds.etag("rss"), last_modified_func=feeds.last_modified)
 def call_feed_rss(request):
-    filterset = filtered_calls(request)
-    feed = feeds.rss_feed(filterset.filtered, request)
-    response = HttpResponse(content_type="application/rss+xml; charset=utf-8")
-    feed.write(response, "utf-8")
-    return response
+    """The feed of the selection's latest calls; rendered once per catalogue version."""
+
+    def render():
+        return feeds.rss_feed(filtered_calls(request).filtered, request).writeString("utf-8")
+
+    body = feeds.cached_body("rss", request, render)
+    return HttpResponse(body, content_type="application/rss+xml; charset=utf-8")

@@ -38,9 +38,19 @@ class HomeView(TemplateView):
             .order_by("pk")
         )
         if rules.has_perm("partnerships.browse_requests", self.request.user):
+            # Only what the cards show: the three newest rows, without their long texts.
             context["latest_requests"] = list(
                 PartnershipRequest.objects.open_for_interest()
                 .select_related("owner")
+                .only(
+                    "kind",
+                    "state",
+                    "title",
+                    "is_demo",
+                    "interest_deadline",
+                    "published_at",
+                    "owner__legal_name",
+                )
                 .order_by("-published_at", "-pk")[:LATEST_REQUESTS]
             )
         return context

@@ -160,6 +160,10 @@ class CooperativeAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
     prepopulated_fields = {"slug": ["legal_name"]}
     readonly_fields = ["region", "created", "updated", "invitations"]
     list_select_related = ["main_sector"]
+    # At the federation's size: no second COUNT over every cooperative for "n total", pages
+    # small enough to render quickly, and no description read for the rows.
+    show_full_result_count = False
+    list_per_page = 50
     inlines = [CooperativeContactInline, MembershipInline]
     actions = ["invite"]
     formfield_overrides = URL_FIELDS_HTTPS
@@ -179,6 +183,13 @@ class CooperativeAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
         (_("Portal access"), {"fields": ["invitations"]}),
         (_("Record"), {"fields": ["is_demo", "created", "updated"]}),
     ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        if match is not None and match.url_name == "members_cooperative_changelist":
+            queryset = queryset.defer("description")
+        return queryset
 
     @admin.display(description=_("invitations"))
     def invitations(self, obj):

@@ -283,7 +283,12 @@ class Cooperative(models.Model):
         verbose_name = _("cooperative")
         verbose_name_plural = _("cooperatives")
         ordering = ["legal_name"]
-        indexes = [models.Index(fields=["province"]), models.Index(fields=["cooperative_type"])]
+        indexes = [
+            models.Index(fields=["province"]),
+            models.Index(fields=["cooperative_type"]),
+            # The directory and the admin list page through cooperatives in this order.
+            models.Index(fields=["legal_name"], name="cooperative_legal_name_idx"),
+        ]
 
     def __str__(self):
         return self.legal_name

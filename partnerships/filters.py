@@ -11,8 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from funding.models import Call
+from members.filters import QuickSelect, QuickSelectMultiple
 from members.models import Sector, Theme
 from partnerships.models import PartnershipRequest
+
+# How many calls the call box suggests.
+CALL_OPTIONS = 30
 
 
 def _country_choices():
@@ -32,6 +36,7 @@ class RequestFilterSet(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     sector = django_filters.ModelMultipleChoiceFilter(
+        widget=QuickSelectMultiple,
         label=_("Sector sought (NACE)"),
         queryset=Sector.objects.all(),
         to_field_name="code",
@@ -45,18 +50,23 @@ class RequestFilterSet(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     country = django_filters.ChoiceFilter(
+        widget=QuickSelect,
         label=_("Partner country"),
         choices=_country_choices,
         method="filter_country",
         empty_label=_("Any country"),
     )
-    call = django_filters.ModelChoiceFilter(
+    # A text box, not a dropdown of every call a request ever named (1,400 at the federation's
+    # size): the call's identifier or address name, or words of its title; a short list of
+    # the calls the listed requests name comes as suggestions (`call_options`).
+    call = django_filters.CharFilter(
         label=_("Funding call"),
-        queryset=Call.objects.filter(
-            pk__in=PartnershipRequest.objects.exclude(call=None).values("call")
-        ).order_by("title"),
-        to_field_name="slug",
-        empty_label=_("Any call"),
+        method="filter_call",
+        max_length=200,
+        help_text=_("The call's identifier, or words of its title."),
+        widget=forms.TextInput(
+            attrs={"list": "request-call-options", "autocomplete": "off", "type": "search"}
+        ),
     )
 
     class Meta:
@@ -99,6 +109,28 @@ class RequestFilterSet(django_filters.FilterSet):
         # CountryField(multiple=True) stores "AR,BR,TN": two-letter codes joined by commas, so
         # a code can only occur as itself.
         return queryset.filter(sought_countries__contains=value)
+
+    def filter_call(self, queryset, name, value):
+        """Requests for the call with this slug or identifier, or whose call's title has
+        every word given (the links from a call page carry its slug)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        by_words = Q()
+        for word in value.split():
+            by_words &= Q(title__icontains=word)
+        calls = Call.objects.filter(Q(slug=value) | Q(identifier__iexact=value) | by_words)
+        return queryset.filter(call__in=calls.values("pk"))
+
+    def call_options(self):
+        """Suggestions for the call box: the calls the listed requests name, a few at most,
+        as (identifier, title) rows: no call is loaded whole."""
+        named = self.qs.exclude(call=None).order_by().values("call")
+        return list(
+            Call.objects.filter(pk__in=named)
+            .order_by("identifier", "pk")
+            .values_list("identifier", "title")[:CALL_OPTIONS]
+        )
 
 
 # --- Projects (helper C) -------------------------------------------------------------------

@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -74,10 +75,20 @@ class RequestListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filterset = RequestFilterSet(self.request.GET)
+        interests = (
+            ExpressionOfInterest.objects.filter(request=OuterRef("pk"))
+            .order_by()
+            .values("request")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             self.filterset.qs.select_related("owner", "call")
+            # The cards show neither long texts nor the call's search index.
+            .defer("description", "owner__description", "call__description", "call__search_vector")
             .prefetch_related("sought_themes")
-            .annotate(interest_count=Count("interests"))
+            # Counted for the rows shown, not by a GROUP BY over every request before the LIMIT.
+            .annotate(interest_count=Coalesce(Subquery(interests), 0))
             .order_by("-published_at", "-pk")
         )
 

@@ -68,7 +68,15 @@ class StartupListView(ForgivingPaginationMixin, ListView):
             self.request.GET or None,
             queryset=Startup.objects.visible_to(self.request.user).with_list_data(),
         )
-        return self.filterset.qs
+        # The cards show none of the long texts, of the startup or of its parent.
+        return self.filterset.qs.defer(
+            "founders",
+            "needs_detail",
+            "description",
+            "parent_cooperative__description",
+            "parent_body__description_it",
+            "parent_body__description_en",
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filterset=self.filterset, **kwargs)
