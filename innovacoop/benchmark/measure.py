@@ -1,0 +1,204 @@
+"""The background jobs timed in-process against the LARGE database, one per subprocess (so
+its peak RSS is its own). Each calls the functions the Celery tasks call, one chunk after
+another as a single worker would; emails are rendered into the ledger, never sent.
+
+Every measurement returns a dict; a function the checkout does not have is reported, not
+guessed at.
+"""
+
+import time
+from datetime import timedelta
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.utils import timezone
+
+from innovacoop.benchmark.data import model
+
+
+class QueryCounter:
+    """Counts statements (CaptureQueriesContext keeps only the last 9,000)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+
+
+def _quiet_mail():
+    """Build the emails, do not send them: the sender is not what is measured."""
+    from innovacoop import mail
+
+    mail.kick_sender = lambda: None
+
+
+def _new_call(slug):
+    """A draft copy of the open benchmark call with the most themes, ready to publish."""
+    Call = model("funding.Call")
+    source = (
+        Call.objects.published()
+        .filter(slug__startswith="bench-call-", deadlines__due_at__gt=timezone.now())
+        .order_by("pk")
+        .first()
+    )
+    call = Call.objects.get(pk=source.pk)
+    call.pk = None
+    call._state.adding = True
+    call.slug = slug
+    call.identifier = f"{source.identifier}-NEW"
+    call.publication_state = Call.PublicationState.DRAFT
+    call.published_at = None
+    call.save()
+    call.themes.set(source.themes.all())
+    call.sectors.set(source.sectors.all())
+    call.applicant_types.set(source.applicant_types.all())
+    for deadline in source.deadlines.all():
+        deadline.pk = None
+        deadline.call = call
+        deadline.save()
+    return call
+
+
+def fanout():
+    """Publish one new call and time matching it against every saved search (all instant)."""
+    from funding import alerts, services
+
+    _quiet_mail()
+    dispatched = []
+    alerts.queue_dispatch = dispatched.append  # run below, timed, not on commit
+    alerts.queue_alert_chunk = lambda chunk_id: None  # chunks are run below, one by one
+    SavedSearch, AlertDispatch = model("funding.SavedSearch"), model("funding.AlertDispatch")
+    SavedSearch.objects.update(frequency="instant", is_active=True)
+    searches = SavedSearch.objects.count()
+    cooperative_alerts = (
+        model("funding.CooperativeAlert")
+        .objects.filter(frequency="instant", is_active=True)
+        .count()
+    )
+    call = _new_call("bench-fanout")
+    with transaction.atomic():
+        services.calls_publish(calls=model("funding.Call").objects.filter(pk=call.pk))
+    dispatch = AlertDispatch.objects.get(call=call)
+    with QueryCounter() as queries:
+        started = time.perf_counter()
+        recipients = alerts.alert_dispatch_process(dispatch_id=dispatch.pk)
+        seconds = time.perf_counter() - started
+    chunks = list(dispatch.chunks.values_list("pk", flat=True))
+    started = time.perf_counter()
+    emails = sum(alerts.alert_chunk_send(chunk_id=chunk_id) for chunk_id in chunks)
+    send_seconds = time.perf_counter() - started
+    return {
+        "searches": searches,
+        "cooperative_alerts": cooperative_alerts,
+        "recipients": recipients,
+        "chunks": len(chunks),
+        "seconds": round(seconds, 2),
+        "queries": queries.count,
+        "emails": emails,
+        "send_seconds": round(send_seconds, 1),
+    }
+
+
+def digests(frequency):
+    """Every saved search set to `frequency`: the run's digests, chunk after chunk."""
+    from funding import alerts
+
+    _quiet_mail()
+    SavedSearch = model("funding.SavedSearch")
+    SavedSearch.objects.update(frequency=frequency, is_active=True)
+    model("funding.DigestRun").objects.all().delete()
+    at = timezone.now()
+    with QueryCounter() as queries:
+        started = time.perf_counter()
+        user_ids = alerts.digest_due_user_ids(frequency, alerts.digest_user_ids(frequency), at)
+        matches = alerts.digest_matches(frequency, at=at)
+        emails = chunks = 0
+        for batch in alerts.chunked(user_ids, alerts.CHUNK_SIZE):
+            emails += alerts.digests_build(
+                frequency=frequency, user_ids=batch, at=at, matches=matches
+            )
+            chunks += 1
+        seconds = time.perf_counter() - started
+    return {
+        "people": len(user_ids),
+        "searches": SavedSearch.objects.count(),
+        "emails": emails,
+        "chunks": chunks,
+        "seconds": round(seconds, 1),
+        "queries": queries.count,
+    }
+
+
+def matchmaking():
+    """The weekly matchmaking digest of every member, chunk after chunk."""
+    from partnerships import digest
+
+    _quiet_mail()
+    model("partnerships.MatchmakingDigestRun").objects.all().delete()
+    at = timezone.now() + timedelta(minutes=1)
+    with QueryCounter() as queries:
+        started = time.perf_counter()
+        user_ids = digest.digest_user_ids()
+        emails = chunks = 0
+        for batch in digest.chunked(user_ids, digest.CHUNK_SIZE):
+            emails += digest.digests_build(user_ids=batch, at=at)
+            chunks += 1
+        seconds = time.perf_counter() - started
+    return {
+        "people": len(user_ids),
+        "cooperatives": model("members.Cooperative").objects.count(),
+        "emails": emails,
+        "chunks": chunks,
+        "seconds": round(seconds, 1),
+        "queries": queries.count,
+    }
+
+
+def matches():
+    """Recompute the stored matches of one new call and of one edited profile, if stored."""
+    if not apps.is_installed("matches"):
+        return {"stored": False}
+    from matches import services  # the app other changes add; absent before them
+
+    _quiet_mail()
+    call = _new_call("bench-matches")
+    Call = model("funding.Call")
+    Call.objects.filter(pk=call.pk).update(
+        publication_state=Call.PublicationState.PUBLISHED, published_at=timezone.now()
+    )
+    call.refresh_from_db()
+    with QueryCounter() as call_queries:
+        started = time.perf_counter()
+        services.call_matches_refresh(call)
+        call_seconds = time.perf_counter() - started
+    cooperative = model("members.Cooperative").objects.get(slug="cooperativa-bench-00000")
+    with QueryCounter() as profile_queries:
+        started = time.perf_counter()
+        services.cooperative_matches_refresh(cooperative)
+        profile_seconds = time.perf_counter() - started
+    return {
+        "stored": True,
+        "call_seconds": round(call_seconds, 2),
+        "call_queries": call_queries.count,
+        "profile_seconds": round(profile_seconds, 3),
+        "profile_queries": profile_queries.count,
+    }
+
+
+MEASUREMENTS = {
+    "fanout": fanout,
+    "daily": lambda: digests("daily"),
+    "weekly": lambda: digests("weekly"),
+    "matchmaking": matchmaking,
+    "matches": matches,
+}
