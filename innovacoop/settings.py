@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "partnerships",
     "startups",
     "portal",
+    "matches",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,17 @@ CELERY_BEAT_SCHEDULE = {
     "partnerships-expire-requests": {
         "task": "partnerships.expire_requests",
         "schedule": crontab(hour=1, minute=5),
+    },
+    # Stored matches: rows of closed calls and closed or answered requests deleted, and the
+    # cooperatives left with fewer visible rows than a page shows refreshed (matches/tasks.py).
+    "matches-prune": {
+        "task": "matches.prune",
+        "schedule": crontab(hour=1, minute=20),
+    },
+    # Stored matches (matches/tasks.py): refreshes whose task the broker lost.
+    "matches-sweep-refreshes": {
+        "task": "matches.sweep_refreshes",
+        "schedule": 60.0,
     },
     # Weekly matchmaking digest (partnerships/tasks.py): Monday morning, Rome time.
     "partnerships-weekly-digest": {

@@ -17,6 +17,8 @@ in Python, so the queries do not grow with the number of candidates.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -25,7 +27,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries as country_names
 
-from funding.matching import APPLICANT_CODES, HOME_COUNTRY, match_calls_for_cooperative
+from funding.matching import (
+    APPLICANT_CODES,
+    COUNTRY_KINDS,
+    HOME_COUNTRY,
+    Vocabulary,
+    match_calls_for_cooperative,
+    reason_text,
+    render_reason,
+)
 from funding.models import EU_MEMBER_STATES, Call
 from members.models import Cooperative, Sector
 from networks.models import Affiliation, Body
@@ -69,6 +79,14 @@ class Suggestion:
     obj: object
     score: int = 0
     reasons: list = field(default_factory=list)
+    codes: list = field(default_factory=list)  # the reasons as stored: [kind, params]
+
+    def add(self, kind, params, vocabulary, weight):
+        """Count a reason: its weight, its structured code and its words (one renderer)."""
+        self.score += weight
+        self.codes.append([kind, params])
+        if vocabulary is not None:  # None: only the codes are wanted (the stored matches)
+            self.reasons.append(render_reason([kind, params], vocabulary))
 
     @property
     def target_type(self):
@@ -108,6 +126,43 @@ class ConsortiumPlan:
         return not self.missing
 
 
+_DEFAULT = object()  # "not given" for the optional vocabulary of the scoring helpers
+
+
+class SectorKey(NamedTuple):
+    """A sector as the compact facts hold it (`matches.engine`): what scoring reads."""
+
+    pk: int
+    section_id: int | None
+
+
+class TypeKey(NamedTuple):
+    """An applicant type as the compact facts hold it."""
+
+    pk: int
+    code: str
+
+
+class ThemeKey(NamedTuple):
+    """A theme as the compact facts hold it."""
+
+    pk: int
+
+
+class CooperativeKey(NamedTuple):
+    """A cooperative as the compact facts hold it."""
+
+    pk: int
+    cooperative_type: str
+
+
+class RequestKey(NamedTuple):
+    """A request as the compact facts hold it."""
+
+    pk: int
+    title: str
+
+
 # --- Labels --------------------------------------------------------------------------------
 
 
@@ -118,8 +173,14 @@ def sector_label(sector):
     return f"{sector.code} {sector.name}"
 
 
+_COUNTRY_NAMES = {}  # (language, code) -> name: the scoring sorts reasons by it
+
+
 def country_name(code):
-    return str(country_names.name(code)) or code
+    key = (translation.get_language(), code)
+    if key not in _COUNTRY_NAMES:
+        _COUNTRY_NAMES[key] = str(country_names.name(code)) or code
+    return _COUNTRY_NAMES[key]
 
 
 def _project_label(project):
@@ -188,6 +249,17 @@ class RequestFacts:
         self.theme_ids = frozenset(t.pk for t in self.themes)
         self.cooperatives_pass = passes_gates(self, codes=COOPERATIVE_CODES, country=HOME_COUNTRY)
 
+    @cached_property
+    def vocabulary(self):
+        """The rows the reasons name (only for facts built from model instances: the
+        stored matches' compact facts hold ids and score with `render=False`)."""
+        return (
+            Vocabulary()
+            .add_sectors(self.sectors)
+            .add_themes(self.themes)
+            .add_applicant_types(self.sought_types)
+        )
+
     def shares_something_with(self, candidate):
         """Whether a cooperative can score at all: a sector, theme, country or project."""
         key = ("cooperative", candidate.cooperative.pk)
@@ -252,6 +324,23 @@ def _participants(project):
     yield from (("body", pk) for pk in project["bodies"])
 
 
+def project_links(owner_id, call_id, projects):
+    """(partners, on_call) of a request: {participant key: labels of the projects done with
+    the owner}, {participant key: labels of the projects on the request's call}, the
+    projects taken in pk order."""
+    partners, on_call = defaultdict(list), defaultdict(list)
+    for project in projects:
+        label = _project_label(project)
+        if owner_id in project["cooperatives"]:
+            for key in _participants(project):
+                if key != ("cooperative", owner_id):
+                    partners[key].append(label)
+        if call_id and project["call_id"] == call_id:
+            for key in _participants(project):
+                on_call[key].append(label)
+    return dict(partners), dict(on_call)
+
+
 def request_facts(request, projects):
     owner = request.owner
     owner_facts = cooperative_facts(owner)
@@ -261,16 +350,7 @@ def request_facts(request, projects):
     ]
     themes = list(request.sought_themes.all()) or list(owner.themes.all())
     sought_countries = frozenset(c.code for c in request.sought_countries)
-    partners, on_call = defaultdict(list), defaultdict(list)
-    for project in projects:
-        label = _project_label(project)
-        if owner.pk in project["cooperatives"]:
-            for key in _participants(project):
-                if key != ("cooperative", owner.pk):
-                    partners[key].append(label)
-        if request.call_id and project["call_id"] == request.call_id:
-            for key in _participants(project):
-                on_call[key].append(label)
+    partners, on_call = project_links(owner.pk, request.call_id, projects)
     call = request.call
     return RequestFacts(
         request=request,
@@ -283,8 +363,8 @@ def request_facts(request, projects):
         countries=(sought_countries | owner_facts.countries) - {HOME_COUNTRY},
         call_countries=frozenset(c.code for c in call.eligible_countries) if call else frozenset(),
         call_codes=frozenset(t.code for t in call.applicant_types.all()) if call else frozenset(),
-        partners=dict(partners),
-        on_call=dict(on_call),
+        partners=partners,
+        on_call=on_call,
     )
 
 
@@ -302,50 +382,46 @@ def passes_gates(facts, *, codes, country):
     return not (facts.call_codes and not codes & facts.call_codes)
 
 
-def _sought_type_reason(facts, codes, suggestion):
+def _sought_type_reason(facts, codes, suggestion, vocabulary=_DEFAULT):
+    vocabulary = facts.vocabulary if vocabulary is _DEFAULT else vocabulary
     matching = [t for t in facts.sought_types if t.code in codes]
     if matching:
-        suggestion.score += WEIGHTS["organisation_sought"]
-        suggestion.reasons.append(
-            _("organisation type sought: %(type)s") % {"type": matching[0].name}
+        suggestion.add(
+            "sought_type", {"type": matching[0].pk}, vocabulary, WEIGHTS["organisation_sought"]
         )
 
 
-def _project_reasons(facts, key, suggestion):
+def _project_reasons(facts, key, suggestion, vocabulary=_DEFAULT):
+    vocabulary = facts.vocabulary if vocabulary is _DEFAULT else vocabulary
     for label in facts.partners.get(key, ()):
-        suggestion.score += WEIGHTS["past_project"]
-        suggestion.reasons.append(
-            _("worked together on the project %(project)s") % {"project": label}
-        )
+        suggestion.add("past_project", {"project": label}, vocabulary, WEIGHTS["past_project"])
     for label in facts.on_call.get(key, ()):
         if label not in facts.partners.get(key, ()):
-            suggestion.score += WEIGHTS["same_call_project"]
-            suggestion.reasons.append(
-                _("already in a project on the same call: %(project)s") % {"project": label}
+            suggestion.add(
+                "call_project", {"project": label}, vocabulary, WEIGHTS["same_call_project"]
             )
 
 
-def score_sectors(sectors, candidate, suggestion):
-    """A shared division counts fully; otherwise a shared NACE section counts once."""
+def score_sectors(sectors, candidate, suggestion, vocabulary=_DEFAULT):
+    """A shared division counts fully; otherwise a shared NACE section counts once.
+
+    `sectors` are `Sector` rows or `SectorKey`s (pk, section_id); `vocabulary` None scores
+    the codes only."""
+    if vocabulary is _DEFAULT:
+        vocabulary = Vocabulary().add_sectors(sectors)
     credited = set()
     for sector in sectors:
         if sector.section_id and sector.pk in candidate.division_ids:
-            suggestion.score += WEIGHTS["same_division"]
-            suggestion.reasons.append(
-                _("same sector: %(sector)s") % {"sector": sector_label(sector)}
-            )
+            suggestion.add("division", {"sector": sector.pk}, vocabulary, WEIGHTS["same_division"])
             credited.add(sector.section_id)
     for sector in sectors:
-        section = sector.section if sector.section_id else sector
-        if section.pk in candidate.section_ids and section.pk not in credited:
-            suggestion.score += WEIGHTS["same_section"]
-            suggestion.reasons.append(
-                _("related sector: %(sector)s") % {"sector": sector_label(section)}
-            )
-            credited.add(section.pk)
+        section = sector.section_id or sector.pk
+        if section in candidate.section_ids and section not in credited:
+            suggestion.add("section", {"sector": section}, vocabulary, WEIGHTS["same_section"])
+            credited.add(section)
 
 
-def score_cooperative(facts, candidate, *, kind="cooperative", obj=None):
+def score_cooperative(facts, candidate, *, kind="cooperative", obj=None, render=True):
     """The fit of a cooperative (`CooperativeFacts`) with a request; None if a gate fails or
     nothing substantive is shared (a sector, theme, country of interest or project).
 
@@ -353,34 +429,107 @@ def score_cooperative(facts, candidate, *, kind="cooperative", obj=None):
     a cooperative (kind "request"). Being the organisation type sought and the same kind of
     cooperative as the owner add to the score but are no reason alone: every member
     cooperative is one.
+
+    `render=False` gives the codes only (the stored matches, whose facts are compact: see
+    `matches.engine`); the same function scores the live pages, so both agree.
     """
     if candidate.cooperative.pk == facts.owner_id or not facts.cooperatives_pass:
         return None
     if not facts.shares_something_with(candidate):
         return None
     suggestion = Suggestion(kind=kind, obj=obj if obj is not None else candidate.cooperative)
-    score_sectors(facts.sectors, candidate, suggestion)
+    vocabulary = facts.vocabulary if render else None
+    score_sectors(facts.sectors, candidate, suggestion, vocabulary)
     for theme in facts.themes:
         if theme.pk in candidate.theme_ids:
-            suggestion.score += WEIGHTS["theme"]
-            suggestion.reasons.append(_("shared theme: %(theme)s") % {"theme": theme.name})
+            suggestion.add("theme", {"theme": theme.pk}, vocabulary, WEIGHTS["theme"])
     for code in sorted(facts.countries & candidate.countries, key=country_name):
-        suggestion.score += WEIGHTS["country_of_interest"]
-        suggestion.reasons.append(
-            _("both interested in %(country)s") % {"country": country_name(code)}
+        suggestion.add(
+            "interest_country", {"country": code}, vocabulary, WEIGHTS["country_of_interest"]
         )
     cooperative = candidate.cooperative
-    _project_reasons(facts, ("cooperative", cooperative.pk), suggestion)
+    _project_reasons(facts, ("cooperative", cooperative.pk), suggestion, vocabulary)
     if suggestion.score <= 0:
         return None
-    _sought_type_reason(facts, COOPERATIVE_CODES, suggestion)
+    _sought_type_reason(facts, COOPERATIVE_CODES, suggestion, vocabulary)
     if facts.owner_type and cooperative.cooperative_type == facts.owner_type:
-        suggestion.score += WEIGHTS["cooperative_type"]
-        suggestion.reasons.append(
-            _("same kind of cooperative: %(type)s")
-            % {"type": choice_label(Cooperative.Type, cooperative.cooperative_type)}
+        suggestion.add(
+            "cooperative_type",
+            {"type_code": cooperative.cooperative_type},
+            vocabulary,
+            WEIGHTS["cooperative_type"],
         )
     return suggestion
+
+
+# --- The sentence of each reason (see funding.matching.REASON_TEXTS) -----------------------
+
+COUNTRY_KINDS.add("interest_country")
+
+
+def _row(table, key, params, vocabulary):
+    return getattr(vocabulary, table).get(params[key])
+
+
+@reason_text("division")
+def _division(params, vocabulary):
+    sector = _row("sectors", "sector", params, vocabulary)
+    return sector and _("same sector: %(sector)s") % {"sector": sector_label(sector)}
+
+
+@reason_text("section")
+def _section(params, vocabulary):
+    sector = _row("sectors", "sector", params, vocabulary)
+    return sector and _("related sector: %(sector)s") % {"sector": sector_label(sector)}
+
+
+@reason_text("theme")
+def _theme(params, vocabulary):
+    theme = _row("themes", "theme", params, vocabulary)
+    return theme and _("shared theme: %(theme)s") % {"theme": theme.name}
+
+
+@reason_text("interest_country")
+def _interest_country(params, vocabulary):
+    return _("both interested in %(country)s") % {"country": country_name(params["country"])}
+
+
+@reason_text("past_project")
+def _past_project(params, vocabulary):
+    return _("worked together on the project %(project)s") % {"project": params["project"]}
+
+
+@reason_text("call_project")
+def _call_project(params, vocabulary):
+    return _("already in a project on the same call: %(project)s") % {"project": params["project"]}
+
+
+@reason_text("sought_type")
+def _sought_type(params, vocabulary):
+    kind = _row("applicant_types", "type", params, vocabulary)
+    return kind and _("organisation type sought: %(type)s") % {"type": kind.name}
+
+
+@reason_text("cooperative_type")
+def _cooperative_type(params, vocabulary):
+    try:
+        return _("same kind of cooperative: %(type)s") % {
+            "type": choice_label(Cooperative.Type, params["type_code"])
+        }
+    except ValueError:  # a kind of cooperative since removed from the choices
+        return None
+
+
+@reason_text("body_country")
+def _body_country(params, vocabulary):
+    return _("based in %(country)s, a country of interest") % {
+        "country": country_name(params["country"])
+    }
+
+
+@reason_text("network_member")
+def _network_member(params, vocabulary):
+    return _("member of %(body)s") % {"body": params["body"]}
 
 
 _LABELS = {}  # (language, choices, value) -> label
@@ -429,13 +578,16 @@ def score_body(facts, candidate):
     suggestion = Suggestion(kind="body", obj=body)
     _sought_type_reason(facts, candidate.codes, suggestion)
     if body.country.code and body.country.code in facts.countries:
-        suggestion.score += WEIGHTS["country_of_interest"]
-        suggestion.reasons.append(
-            _("based in %(country)s, a country of interest") % {"country": body.country.name}
+        suggestion.add(
+            "body_country",
+            {"country": body.country.code},
+            facts.vocabulary,
+            WEIGHTS["country_of_interest"],
         )
     for network in candidate.networks:
-        suggestion.score += WEIGHTS["network_member"]
-        suggestion.reasons.append(_("member of %(body)s") % {"body": network})
+        suggestion.add(
+            "network_member", {"body": network}, facts.vocabulary, WEIGHTS["network_member"]
+        )
     _project_reasons(facts, ("body", body.pk), suggestion)
     # Belonging to a network alone is no reason to suggest a body for this request.
     if suggestion.score <= WEIGHTS["network_member"] * len(candidate.networks):
@@ -453,14 +605,14 @@ def _ranked(suggestions, limit):
 
 
 def candidates_for_request(request, *, limit=20, at=None):
-    """Ranked candidate partners for a request: active cooperatives (not the owner) and
-    network organisations, without those its owner dismissed for this request."""
+    """Ranked candidate partners for a request, scored live: active cooperatives (not the
+    owner) and network organisations, without those its owner dismissed for this request.
+
+    The candidates page reads the cooperatives from the stored matches
+    (`matches.readers.candidates_for_request`); this live ranking is their definition."""
     request = requests_with_profiles(PartnershipRequest.objects.filter(pk=request.pk)).get()
-    projects = project_index(cooperative_ids=[request.owner_id], call_ids=[request.call_id])
-    facts = request_facts(request, projects)
-    dismissed = set(
-        DismissedSuggestion.objects.filter(request=request).values_list("target_type", "target_id")
-    )
+    facts = _facts_of(request)
+    dismissed = _dismissed_candidates(request)
     suggestions = []
     cooperatives = cooperatives_with_profiles(
         Cooperative.objects.active().exclude(pk=request.owner_id)
@@ -468,9 +620,37 @@ def candidates_for_request(request, *, limit=20, at=None):
     for cooperative in cooperatives:
         if ("cooperative", cooperative.pk) not in dismissed:
             suggestions.append(score_cooperative(facts, cooperative_facts(cooperative)))
-    for body in candidate_bodies():
-        if ("body", body.body.pk) not in dismissed:
-            suggestions.append(score_body(facts, body))
+    suggestions.extend(_body_suggestions(facts, dismissed))
+    return _ranked(suggestions, limit)
+
+
+def _facts_of(request):
+    projects = project_index(cooperative_ids=[request.owner_id], call_ids=[request.call_id])
+    return request_facts(request, projects)
+
+
+def _dismissed_candidates(request):
+    return set(
+        DismissedSuggestion.objects.filter(request=request).values_list("target_type", "target_id")
+    )
+
+
+def _body_suggestions(facts, dismissed):
+    return [
+        score_body(facts, body)
+        for body in candidate_bodies()
+        if ("body", body.body.pk) not in dismissed
+    ]
+
+
+def body_candidates_for_request(request):
+    """The network organisations that fit a request, scored live (they are few)."""
+    request = requests_with_profiles(PartnershipRequest.objects.filter(pk=request.pk)).get()
+    return [s for s in _body_suggestions(_facts_of(request), _dismissed_candidates(request)) if s]
+
+
+def ranked(suggestions, limit):
+    """Best first: score, then name, then pk (one order for every list of suggestions)."""
     return _ranked(suggestions, limit)
 
 
@@ -517,7 +697,9 @@ def calls_for_cooperative_suggestions(cooperative, *, limit=10, at=None):
         ).values_list("target_id", flat=True)
     )
     suggestions = [
-        Suggestion(kind="call", obj=match.call, score=match.score, reasons=match.reasons)
+        Suggestion(
+            kind="call", obj=match.call, score=match.score, reasons=match.reasons, codes=match.codes
+        )
         for match in match_calls_for_cooperative(cooperative, at=at)
         if match.call.pk not in dismissed
     ]
@@ -635,8 +817,9 @@ def consortium_for_call(call, *, cooperative=None, at=None):
             continue
         suggestion = Suggestion(kind="body", obj=body.body)
         for network in body.networks:
-            suggestion.score += WEIGHTS["network_member"]
-            suggestion.reasons.append(_("member of %(body)s") % {"body": network})
+            suggestion.add(
+                "network_member", {"body": network}, facts.vocabulary, WEIGHTS["network_member"]
+            )
         _project_reasons(facts, ("body", body.body.pk), suggestion)
         suggestion.is_research = body.body.kind in RESEARCH_KINDS
         pool.append(suggestion)
@@ -731,6 +914,29 @@ def consortium_missing(*, members, partners_needed, countries_needed, wording, w
 
 
 # --- "Not relevant" -------------------------------------------------------------------------
+
+
+def suggestion_undismiss(*, cooperative, target_type, target_id):
+    """Undo a "not relevant" mark of the cooperative (not one for a request's candidates):
+    the item is suggested again at once (stored matches keep dismissed pairs; readers hide
+    them). Returns whether there was one."""
+    deleted, _rows = DismissedSuggestion.objects.filter(
+        cooperative=cooperative,
+        request__isnull=True,
+        target_type=target_type,
+        target_id=target_id,
+    ).delete()
+    return bool(deleted)
+
+
+def hidden_calls(cooperative, *, limit=50):
+    """The calls a cooperative marked "not relevant", latest first (for "Show again")."""
+    dismissed = DismissedSuggestion.objects.filter(
+        cooperative=cooperative, request__isnull=True, target_type=DismissedSuggestion.Target.CALL
+    ).order_by("-dismissed_at", "-pk")
+    ids = list(dismissed.values_list("target_id", flat=True)[:limit])
+    calls = Call.objects.in_bulk(ids)
+    return [calls[pk] for pk in ids if pk in calls]
 
 
 def suggestion_dismiss(*, cooperative, target_type, target_id, by, request=None):
