@@ -1,8 +1,8 @@
 """Call alerts: saved searches, the cooperative-profile alert, instant alerts, digests, reminders.
 
 What an alert matches is decided by the catalogue's own `CallFilterSet` (saved searches) and
-by `funding.matching.calls_for_cooperative` (the cooperative alert): there is no second
-definition of "matches". Every email goes through the delivery ledger (`innovacoop.mail`)
+by the stored call-to-cooperative matches (the cooperative alert; `matches.readers`, computed
+by `funding.matching`): there is no second definition of "matches". Every email goes through the delivery ledger (`innovacoop.mail`)
 with a key naming recipient and reason, so re-running any job here sends nothing twice:
 
     call-alert:user-7:call-31
@@ -33,7 +33,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funding.filters import CallFilterSet
-from funding.matching import calls_for_cooperative
 from funding.models import (
     AlertChunk,
     AlertDispatch,
@@ -47,6 +46,7 @@ from funding.models import (
     SavedSearch,
 )
 from innovacoop import mail, unsubscribe
+from matches import readers
 
 logger = logging.getLogger(__name__)
 
@@ -241,27 +241,19 @@ def _share_model_choice_cleaning(filterset, cache):
 
 
 def match_cooperatives(cooperatives, calls, *, at=None):
-    """{cooperative pk: set of call pks among `calls`} by the portal's call-to-cooperative match.
+    """{cooperative pk: set of call pks among `calls`} by the portal's call-to-cooperative match,
+    read from the stored matches (`matches.readers`): the same calls the dashboard shows,
+    without those the cooperative marked "not relevant". Pending refreshes of these calls
+    are applied first, so a call published a moment ago is matched.
 
-    Cooperatives should come with sectors, themes and main sector loaded (no query each).
-    """
-    call_ids = calls.values("pk")
-    result = {}
-    for batch in chunked(list(cooperatives), MATCH_CHUNK):
-        parts = [
-            calls_for_cooperative(cooperative, at=at)
-            .filter(pk__in=call_ids)
-            .order_by()
-            .annotate(alert_coop=Value(cooperative.pk, output_field=models.IntegerField()))
-            .values_list("alert_coop", "pk")
-            for cooperative in batch
-        ]
-        for cooperative in batch:
-            result[cooperative.pk] = set()
-        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        for coop_id, pk in union:
-            result[coop_id].add(pk)
-    return result
+    Only the cooperative's best `matches.engine.CALLS_KEPT` (50) calls are stored, so the
+    profile alert announces a new call when it is among them: a cooperative with more
+    matching calls hears about the best ones."""
+    return readers.call_matches_among(
+        [cooperative.pk for cooperative in cooperatives],
+        list(calls.values_list("pk", flat=True)),
+        at=at,
+    )
 
 
 def searches_with_matches(user, *, at=None):

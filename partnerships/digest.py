@@ -1,8 +1,8 @@
 """The weekly matchmaking digest: per person, what is new for their cooperatives.
 
 Each person with a membership in an active cooperative gets, once a week, the partnership
-requests published since their previous digest that fit one of their cooperatives (scored by
-`partnerships.matching`, with the reasons) and the expressions of interest received on their
+requests published since their previous digest that fit one of their cooperatives (read from
+the stored matches, `matches.readers`, with the reasons the scoring gave) and the expressions of interest received on their
 cooperatives' requests. Nothing new, no email. A person stops it with the toggle on
 /portal/alerts/ or the one-click link ("matchmaking" kind); stopping every email
 (`funding.AlertPreference.unsubscribed_all_at`) stops it too.
@@ -13,8 +13,11 @@ so a second run, or a redelivered chunk task, writes nothing. The next digest st
 the previous one's `covered_until` ends (the last 7 days for a first digest).
 
 A chunk is built in a fixed number of queries whatever its size: the new requests, the
-cooperatives' profiles, projects, dismissals and interests are loaded in bulk and requests
-are matched against cooperatives in Python.
+cooperatives, their stored matches with the new requests (dismissed and answered ones left
+out in SQL) and interests are loaded in bulk; nothing is scored here. Stored are a
+cooperative's best 50 requests and a request's best 50 candidates (`matches.engine`), so a
+new request is announced to a cooperative when it is among that cooperative's best 50 or
+the cooperative among its best candidates.
 """
 
 import datetime
@@ -29,19 +32,11 @@ from django.utils import timezone, translation
 from funding.alerts import chunked  # noqa: F401  (the tasks and the benchmark split by it)
 from funding.models import AlertPreference
 from innovacoop import mail, unsubscribe
+from matches import readers
 from members.models import Cooperative, Membership
 from partnerships import alerts  # noqa: F401  (registers the "matchmaking" unsubscribe kind)
-from partnerships.matching import (
-    choice_label,
-    cooperative_facts,
-    cooperatives_with_profiles,
-    project_index,
-    request_facts,
-    requests_with_profiles,
-    score_cooperative,
-)
+from partnerships.matching import choice_label
 from partnerships.models import (
-    DismissedSuggestion,
     ExpressionOfInterest,
     MatchmakingDigestRun,
     MatchmakingSubscription,
@@ -128,11 +123,9 @@ def digests_build(*, user_ids, at=None):
     cooperative_ids = {pk for pks in cooperatives_of.values() for pk in pks}
 
     new_requests = list(
-        requests_with_profiles(
-            PartnershipRequest.objects.open_for_interest(at).filter(
-                published_at__gt=earliest, published_at__lte=at
-            )
-        ).order_by("-published_at", "pk")
+        PartnershipRequest.objects.open_for_interest(at)
+        .filter(published_at__gt=earliest, published_at__lte=at)
+        .order_by("-published_at", "pk")
     )
     interests_by_owner = defaultdict(list)
     for interest in (
@@ -144,36 +137,15 @@ def digests_build(*, user_ids, at=None):
     ):
         interests_by_owner[interest.request.owner_id].append(interest)
 
-    cooperatives, facts, skip = {}, {}, set()
+    cooperatives, stored = {}, {}
     if new_requests or interests_by_owner:
-        cooperatives = {
-            cooperative.pk: cooperative
-            for cooperative in cooperatives_with_profiles(
-                Cooperative.objects.filter(pk__in=cooperative_ids)
-            )
-        }
+        cooperatives = Cooperative.objects.in_bulk(list(cooperative_ids))
     if new_requests:
-        projects = project_index(
-            cooperative_ids=[r.owner_id for r in new_requests],
-            call_ids=[r.call_id for r in new_requests],
+        # Requests a cooperative marked "not relevant" or already answered are left out.
+        stored = readers.request_matches_among(
+            cooperative_ids, [request.pk for request in new_requests], at=at
         )
-        facts = {request.pk: request_facts(request, projects) for request in new_requests}
-        new_ids = list(facts)
-        # Requests a cooperative marked "not relevant" or already answered are not news to it.
-        skip = set(
-            DismissedSuggestion.objects.filter(
-                cooperative_id__in=cooperative_ids,
-                request__isnull=True,
-                target_type=DismissedSuggestion.Target.REQUEST,
-                target_id__in=new_ids,
-            ).values_list("cooperative_id", "target_id")
-        )
-        skip |= set(
-            ExpressionOfInterest.objects.filter(
-                cooperative_id__in=cooperative_ids, request_id__in=new_ids
-            ).values_list("cooperative_id", "request_id")
-        )
-    profiles = {pk: cooperative_facts(cooperative) for pk, cooperative in cooperatives.items()}
+    rendered = {}  # language -> {row pk: reasons in words}
 
     runs, emails = [], []
     for user_id, user in users.items():
@@ -181,13 +153,14 @@ def digests_build(*, user_ids, at=None):
         sections = []
         if cooperatives:  # loaded only when something is new this week
             with translation.override(language):
+                if language not in rendered:
+                    rendered[language] = readers.render_rows(stored.values())
                 sections = _sections(
                     cooperative_ids=cooperatives_of[user_id],
                     cooperatives=cooperatives,
-                    profiles=profiles,
                     new_requests=new_requests,
-                    facts=facts,
-                    skip=skip,
+                    stored=stored,
+                    reasons=rendered[language],
                     interests_by_owner=interests_by_owner,
                     since=since[user_id],
                 )
@@ -212,7 +185,7 @@ def digests_build(*, user_ids, at=None):
 
 
 def _sections(
-    *, cooperative_ids, cooperatives, profiles, new_requests, facts, skip, interests_by_owner, since
+    *, cooperative_ids, cooperatives, new_requests, stored, reasons, interests_by_owner, since
 ):
     """Per cooperative of the person: the new requests that fit it and the new interests."""
     sections = []
@@ -222,11 +195,7 @@ def _sections(
         for request in new_requests:
             if request.published_at <= since or request.pk in seen_requests:
                 continue
-            if (cooperative_id, request.pk) in skip:
-                continue
-            match = score_cooperative(
-                facts[request.pk], profiles[cooperative_id], kind="request", obj=request
-            )
+            match = stored.get((cooperative_id, request.pk))
             if match is not None:
                 seen_requests.add(request.pk)
                 requests.append(
@@ -234,7 +203,7 @@ def _sections(
                         "request": request,
                         "kind": _kind_label(request.kind),
                         "url": _request_url(request),
-                        "reasons": match.reasons,
+                        "reasons": reasons[match.pk],
                         "score": match.score,
                     }
                 )

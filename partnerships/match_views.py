@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 
 from funding.models import Call
 from innovacoop.navigation import safe_next_url
+from matches import readers
 from members.models import Cooperative, Membership
 from partnerships import alerts, matching
 from partnerships.models import DismissedSuggestion, PartnershipRequest
@@ -49,8 +50,8 @@ class SuggestionsView(LoginRequiredMixin, TemplateView):
         cooperative = current_cooperative(self.request)
         requests = calls = []
         if cooperative is not None:
-            requests = matching.requests_for_cooperative(cooperative)
-            calls = matching.calls_for_cooperative_suggestions(cooperative)
+            requests = readers.request_suggestions(cooperative)
+            calls = readers.call_suggestions(cooperative)
         return super().get_context_data(
             cooperative=cooperative, request_suggestions=requests, call_suggestions=calls, **kwargs
         )
@@ -69,7 +70,7 @@ class CandidatesView(LoginRequiredMixin, TemplateView):
             raise Http404
         return super().get_context_data(
             partnership=partnership,
-            candidates=matching.candidates_for_request(partnership),
+            candidates=readers.candidates_for_request(partnership),
             may_dismiss=True,
             **kwargs,
         )
@@ -155,11 +156,39 @@ def dismiss(request):
     return HttpResponseRedirect(safe_next_url(request, fallback))
 
 
+@login_required
+@require_POST
+def undismiss(request):
+    """Undo ("Show again") a cooperative's "not relevant" mark on a call or request.
+
+    The same rule as `dismiss`: any member of the cooperative, or staff; others get 404.
+    """
+    target_type = request.POST.get("target_type", "")
+    if target_type not in (DismissedSuggestion.Target.CALL, DismissedSuggestion.Target.REQUEST):
+        return HttpResponseBadRequest(_("Which suggestion? The form is incomplete."))
+    target_id = _int_or_404(request.POST.get("target_id", ""))
+    cooperative = get_object_or_404(
+        Cooperative, pk=_int_or_404(request.POST.get("cooperative", ""))
+    )
+    if not request.user.has_perm("members.view_members", cooperative):
+        raise Http404
+    if not matching.suggestion_undismiss(
+        cooperative=cooperative, target_type=target_type, target_id=target_id
+    ):
+        raise Http404
+    messages.success(request, _("It will be suggested again."))
+    return HttpResponseRedirect(safe_next_url(request, reverse("portal:dashboard")))
+
+
 def _int_or_404(value):
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise Http404 from None
+    # Beyond the columns' range: no such row (and no overflow error on PostgreSQL).
+    if not 0 < number < 2**31:
+        raise Http404
+    return number
 
 
 @login_required

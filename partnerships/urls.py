@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/candidates/", match_views.CandidatesView.as_view(), name="request-candidates"),
     path("consortium/<slug:slug>/", match_views.ConsortiumView.as_view(), name="consortium"),
     path("dismiss/", match_views.dismiss, name="dismiss"),
+    path("dismiss/undo/", match_views.undismiss, name="undismiss"),
     path("digest/", match_views.digest_preference, name="digest-preference"),
     # Projects (project_views.py).
     path("projects/", project_views.ProjectListView.as_view(), name="project-list"),

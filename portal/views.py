@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView, UpdateView
 
-from funding.matching import match_calls_for_cooperative
 from funding.models import Call, Deadline
 from innovacoop.adapters import INVITATION_SESSION_KEY
 from innovacoop.models import User
+from matches import readers
 from members.models import Cooperative, Invitation, Membership
 from members.rules import forget_roles
 from members.services import (
@@ -29,6 +29,7 @@ from members.services import (
     membership_change_role,
     membership_remove,
 )
+from partnerships.matching import hidden_calls
 from partnerships.models import ExpressionOfInterest, PartnershipRequest
 from portal.forms import (
     AccountDeleteForm,
@@ -93,9 +94,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             .order_by("next_deadline", "pk")
         )
         followed_ids = {call.pk for call in followed}
+        # Read from the stored matches: the same calls, scores and reasons as the scorer's,
+        # minus those the cooperative marked "not relevant" (shown again from `hidden_calls`).
         matches = (
-            match_calls_for_cooperative(current.cooperative, limit=MATCH_LIMIT) if current else []
+            readers.calls_for_cooperative(current.cooperative, limit=MATCH_LIMIT) if current else []
         )
+        hidden = hidden_calls(current.cooperative) if current else []
         partnerships = partnership_summary(current.cooperative) if current else {}
         return super().get_context_data(
             memberships=memberships,
@@ -103,6 +107,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             followed_calls=followed,
             followed_ids=followed_ids,
             matches=matches,
+            hidden_calls=hidden,
             partnerships=partnerships,
             **kwargs,
         )

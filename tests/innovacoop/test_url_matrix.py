@@ -202,6 +202,16 @@ MATRIX = {
             "cooperative": w.coop_a.pk,
         },
     ),
+    # No "not relevant" mark to undo in the world: 404 for everyone signed in.
+    "partnerships:undismiss": Row(
+        get=cells(405, anonymous=LOGIN),
+        post=cells(404, anonymous=LOGIN),
+        data=lambda w: {
+            "target_type": "call",
+            "target_id": w.call.pk,
+            "cooperative": w.coop_a.pk,
+        },
+    ),
     "partnerships:digest-preference": Row(
         get=cells(405, anonymous=LOGIN),
         post=cells(302, anonymous=LOGIN),
