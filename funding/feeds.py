@@ -58,7 +58,11 @@ def catalogue_version():
 
 def bump_catalogue_version(**kwargs):
     """Signal receiver: the catalogue changed, feeds rendered so far are out of date."""
-    cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    # Never the same token twice, even when the clock has not moved (a frozen test clock,
+    # two changes within the clock's resolution).
+    current = cache.get(VERSION_KEY)
+    following = int(current) + 1 if current and current.isdigit() else 0
+    cache.set(VERSION_KEY, str(max(time.time_ns(), following)), timeout=None)
 
 
 def connect_invalidation():

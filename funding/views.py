@@ -1,8 +1,11 @@
 import functools
+import hashlib
+import time
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -58,10 +61,18 @@ class CallListView(ListView):
         context.update(
             # Built here in one pass: a form widget renders each of the ~250 countries through
             # a template of its own, which cost more than all the rest of the page.
-            sector_options=_options_html(sector_options(self.filterset), data.getlist("sector")),
+            sector_options=_options_html(
+                catalogue_cached(
+                    "sectors", self.request, lambda: sector_options(self.filterset), language=True
+                ),
+                data.getlist("sector"),
+            ),
             country_options=_options_html(_countries(get_language()), data.getlist("country")[-1:]),
             filterset=self.filterset,
-            facets=facet_groups(self.filterset),
+            facets=facet_groups(
+                self.filterset,
+                counts=catalogue_cached("facets", self.request, self.filterset.facet_counts),
+            ),
             query_string=query.urlencode(),
             ics_url=_with_query("funding:call-feed-ics", query),
             rss_url=_with_query("funding:call-feed-rss", query),
@@ -94,13 +105,40 @@ def _with_query(url_name, query):
 FACET_VISIBLE = 8
 
 
-def facet_groups(filterset):
+# Facet counts and the sector list read the whole published catalogue on every view, yet
+# change only when the catalogue does (the feeds' version token, bumped on every call and
+# deadline change) or as time moves a call from forthcoming to open to closed: so they are
+# kept for a minute per catalogue version and selection, which also bounds what a write
+# that sends no signal (a bulk update) can leave stale.
+CATALOGUE_CACHE_SECONDS = 60
+
+
+def catalogue_cached(kind, request, compute, *, language=False):
+    """`compute()`, cached per catalogue version, minute and filters (page and sort aside)."""
+    query = sorted(
+        (key, value)
+        for key, values in request.GET.lists()
+        if key not in ("page", "sort")
+        for value in values
+    )
+    period = int(time.time()) // CATALOGUE_CACHE_SECONDS
+    parts = [kind, feeds.catalogue_version(), str(period), get_language() if language else ""]
+    digest = hashlib.sha256("\x1f".join([*parts, repr(query)]).encode()).hexdigest()[:40]
+    key = f"funding:catalogue:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CATALOGUE_CACHE_SECONDS)
+    return value
+
+
+def facet_groups(filterset, counts=None):
     """Checkbox groups of the catalogue: each value with its count and whether it is ticked.
 
     Only values the selection contains (or that are ticked) are listed, and model labels are
     loaded for those values only: the work does not grow with the vocabularies.
     """
-    counts = filterset.facet_counts()
+    counts = counts if counts is not None else filterset.facet_counts()
     form = filterset.form
     groups = []
     for name in filterset.FACETS:

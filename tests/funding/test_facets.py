@@ -222,3 +222,31 @@ def test_counts_do_not_depend_on_the_order_of_facets(catalogue):
         assert CallFilterSet(QueryDict("&".join(names))).facet_counts() == reference_counts(
             "status=open&theme=green&level=eu"
         )
+
+
+def _status_counts(response):
+    group = next(g for g in response.context["facets"] if g["name"] == "status")
+    return {option["value"]: option["count"] for option in group["options"]}
+
+
+def test_facet_counts_are_kept_a_minute_and_follow_every_change_of_a_call(client, now):
+    make_calls(3, 0)
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get("/calls/")
+    with CaptureQueriesContext(connection) as again:
+        second = client.get("/calls/", {"page": "1"})
+    # The same selection again reads the counts and the sector list from the cache.
+    assert len(again) <= len(cold) - 3
+    assert _status_counts(second) == _status_counts(first)
+    # A call saved (admin, import, shell) shows in the counts at once.
+    make_calls(1, 3)
+    assert sum(_status_counts(client.get("/calls/")).values()) == 4
+
+
+def test_facet_counts_follow_the_clock_within_a_minute(client):
+    with time_machine.travel(NOW, tick=False) as traveller:
+        CallFactory(deadlines=[NOW + datetime.timedelta(seconds=30)])
+        assert _status_counts(client.get("/calls/")) == {"open": 1}
+        # The deadline passes: no signal is sent, the cached counts last at most a minute.
+        traveller.shift(datetime.timedelta(seconds=90))
+        assert _status_counts(client.get("/calls/")) == {"closed": 1}
