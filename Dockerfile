@@ -4,6 +4,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY innovacoop/ innovacoop/
+COPY core/ core/
 COPY members/ members/
 COPY networks/ networks/
 COPY funding/ funding/

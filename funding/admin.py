@@ -4,11 +4,11 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import JSON
 
+from core.changelist import BoundedDateHierarchyMixin
+from core.exports import CSV  # formula-safe cells (CSV injection)
 from funding import services
 from funding.models import ApplicantType, Call, Deadline, Follow, Programme
 from funding.resources import CallResource
-from innovacoop.changelist import BoundedDateHierarchyMixin
-from innovacoop.exports import CSV  # formula-safe cells (CSV injection)
 
 
 @admin.register(Programme)

@@ -15,14 +15,28 @@ from django.views.decorators.http import require_POST
 from funding import alerts
 from funding.forms import CooperativeAlertForm, SavedSearchCreateForm, SavedSearchForm
 from funding.models import AlertFrequency, CooperativeAlert, SavedSearch
+from members.access import get_visible_or_404, permission_required
 from members.models import Cooperative
 
 
 def _my_cooperatives(user):
-    return Cooperative.objects.filter(memberships__user=user).order_by("legal_name").distinct()
+    return Cooperative.objects.of_member(user).order_by("legal_name")
 
 
-@login_required
+def _own_search(request, pk):
+    return get_visible_or_404(SavedSearch, request.user, pk=pk)
+
+
+def _own_cooperative(request, cooperative_pk):
+    return get_object_or_404(_my_cooperatives(request.user), pk=cooperative_pk)
+
+
+own_search_rule = permission_required(
+    "funding.change_saved_search", fn=_own_search, pass_as="search"
+)
+
+
+@permission_required("members.use_portal")
 def alert_list(request):
     cooperatives = list(_my_cooperatives(request.user))
     existing = {
@@ -55,7 +69,7 @@ def alert_list(request):
     )
 
 
-@login_required
+@permission_required("members.use_portal")
 def alert_create(request):
     """POST from the catalogue: save its current filters as an alert."""
     if request.method != "POST":
@@ -91,9 +105,8 @@ def alert_create(request):
     return redirect("alerts:list")
 
 
-@login_required
-def alert_edit(request, pk):
-    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+@own_search_rule
+def alert_edit(request, pk, search):
     form = SavedSearchForm(request.POST or None, instance=search)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -104,8 +117,8 @@ def alert_edit(request, pk):
 
 @login_required
 @require_POST
-def alert_toggle(request, pk):
-    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+@own_search_rule
+def alert_toggle(request, pk, search):
     search.is_active = not search.is_active
     search.save(update_fields=["is_active", "updated_at"])
     if search.is_active:
@@ -117,8 +130,8 @@ def alert_toggle(request, pk):
 
 @login_required
 @require_POST
-def alert_delete(request, pk):
-    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+@own_search_rule
+def alert_delete(request, pk, search):
     search.delete()
     messages.info(request, _("Alert deleted."))
     return redirect("alerts:list")
@@ -126,8 +139,8 @@ def alert_delete(request, pk):
 
 @login_required
 @require_POST
-def cooperative_alert_set(request, cooperative_pk):
-    cooperative = get_object_or_404(_my_cooperatives(request.user), pk=cooperative_pk)
+@permission_required("funding.set_cooperative_alert", fn=_own_cooperative, pass_as="cooperative")
+def cooperative_alert_set(request, cooperative_pk, cooperative):
     form = CooperativeAlertForm(request.POST, prefix=f"coop-{cooperative.pk}")
     if not form.is_valid():
         messages.error(request, _("Choose a valid frequency."))
@@ -155,6 +168,7 @@ def cooperative_alert_set(request, cooperative_pk):
 
 @login_required
 @require_POST
+@permission_required("members.use_portal")
 def preferences_set(request):
     action = request.POST.get("action")
     if action == "stop-all":

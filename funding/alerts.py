@@ -2,7 +2,7 @@
 
 What an alert matches is decided by the catalogue's own `CallFilterSet` (saved searches) and
 by the stored call-to-cooperative matches (the cooperative alert; `matches.readers`, computed
-by `funding.matching`): there is no second definition of "matches". Every email goes through the delivery ledger (`innovacoop.mail`)
+by `funding.matching`): there is no second definition of "matches". Every email goes through the delivery ledger (`core.mail`)
 with a key naming recipient and reason, so re-running any job here sends nothing twice:
 
     call-alert:user-7:call-31
@@ -19,7 +19,6 @@ import datetime
 import logging
 from collections import defaultdict
 from functools import partial
-from itertools import islice
 from urllib.parse import urlencode
 
 from django import forms
@@ -29,9 +28,17 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max, Prefetch, Q, Value
 from django.http import QueryDict
-from django.utils import timezone
+from django.template import Context
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core import mail, unsubscribe
+from core.batching import chunked
+from core.language import language_of
+from core.links import absolute_url
+from core.queueing import after_commit, queue
 from funding.filters import CallFilterSet
 from funding.models import (
     AlertChunk,
@@ -45,13 +52,16 @@ from funding.models import (
     Follow,
     SavedSearch,
 )
-from innovacoop import mail, unsubscribe
 from matches import readers
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 200  # recipients per fan-out task: a few seconds of work each
 MATCH_CHUNK = 50  # distinct queries per UNION statement
+# Calls listed in one digest email, newest first; the rest are counted with a link to the
+# portal. Beyond this an email is a wall nobody reads, and Gmail clips HTML over 102 KB, which
+# would hide the unsubscribe links at the bottom.
+DIGEST_CALLS_SHOWN = 25
 MAX_DISPATCH_ATTEMPTS = 5
 DISPATCH_STALE_AFTER = datetime.timedelta(minutes=5)
 # A chunk still pending this long after it was queued was probably lost by the broker.
@@ -65,12 +75,6 @@ IGNORED_PARAMS = {"page", "sort"}
 MAX_SEARCHES_PER_USER = 50
 ANNOUNCE_WINDOW = datetime.timedelta(days=1)  # see unannounced_calls_record
 ANNOUNCE_GRACE = datetime.timedelta(minutes=1)
-
-
-def chunked(items, size):
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 # --- Saved searches -----------------------------------------------------------------------
@@ -315,10 +319,6 @@ def membership_ended(sender, instance, **kwargs):
 # --- Emails ---------------------------------------------------------------------------------
 
 
-def _absolute(path):
-    return settings.SITE_URL + path
-
-
 def _email(*, key, kind, user, template, context, stop_kind, stop_id):
     stop_url = unsubscribe.unsubscribe_url(stop_kind, stop_id)
     return mail.OutgoingEmail(
@@ -330,22 +330,99 @@ def _email(*, key, kind, user, template, context, stop_kind, stop_id):
             "user": user,
             "unsubscribe_url": stop_url,
             "unsubscribe_all_url": unsubscribe.unsubscribe_url("all", user.pk),
-            "manage_url": _absolute("/portal/alerts/"),
+            "manage_url": absolute_url("/portal/alerts/"),
             **context,
         },
-        language=user.language if user.language in dict(settings.LANGUAGES) else "it",
+        language=language_of(user),
         recipient=user,
         headers=unsubscribe.list_unsubscribe_headers(stop_url),
     )
 
 
-def _call_item(call, at, reasons=()):
-    deadline = call.next_deadline_object(at)
+class CallCard:
+    """A call's block in alert emails (programme, identifier, title, summary, next deadline),
+    rendered once per language and reused by every email of a run that lists the call.
+
+    A digest chunk lists the same few hundred calls in thousands of emails; rendering each
+    block per email was most of a digest run's time. The block is rendered lazily, in the
+    language active when an email's template reads it (`mail.render_email` sets it).
+    """
+
+    def __init__(self, call, at):
+        self.call = call
+        self.url = absolute_url(call.get_absolute_url())
+        self.deadline = call.next_deadline_object(at)
+        self.signature = self.signature_of(call, self.deadline)
+        self._rendered = {}
+
+    @staticmethod
+    def signature_of(call, deadline):
+        """Everything the block shows: a card whose call changed since is built again."""
+        return (
+            settings.SITE_URL,
+            call.pk,
+            call.slug,
+            call.title,
+            call.identifier,
+            call.summary,
+            call.programme.acronym,
+            deadline and (deadline.pk, deadline.due_at, deadline.time_zone),
+        )
+
+    def _render(self, suffix):
+        key = (suffix, translation.get_language())
+        if key not in self._rendered:
+            context = {"item": {"call": self.call, "url": self.url, "deadline": self.deadline}}
+            template = get_template(f"emails/digest/_call.{suffix}").template
+            # The text block is plain text: no autoescaping (see `mail.render_email`).
+            rendered = template.render(Context(context, autoescape=suffix == "html"))
+            self._rendered[key] = rendered if suffix == "html" else rendered.rstrip("\n")
+        return self._rendered[key]
+
+    @property
+    def html(self):
+        return mark_safe(self._render("html"))  # rendered by the template engine, escaped
+
+    @property
+    def text(self):
+        return self._render("txt")
+
+
+# The cards of the digest run this worker process is writing, shared by the chunks it runs (a
+# run's chunks list mostly the same calls): {run's `at`: {call pk: CallCard}}, the latest run only.
+_RUN_CARDS = {}
+
+
+def _run_cards(calls, at):
+    """The run's cards for these calls (a dict `_call_item` takes), built where missing or
+    out of date (`CallCard.signature_of`), so a call edited during a run shows its new text."""
+    if at not in _RUN_CARDS:
+        _RUN_CARDS.clear()
+        _RUN_CARDS[at] = {}
+    cards = _RUN_CARDS[at]
+    for call in calls:
+        card = cards.get(call.pk)
+        if card is None or card.signature != CallCard.signature_of(
+            call, call.next_deadline_object(at)
+        ):
+            cards[call.pk] = CallCard(call, at)
+    return cards
+
+
+def _call_item(call, at, reasons=(), cards=None):
+    """One call of an alert email with the reasons it matched; `cards` ({call pk: CallCard})
+    is shared by the emails of one run so each call's block is built once."""
+    card = cards.get(call.pk) if cards is not None else None
+    if card is None:
+        card = CallCard(call, at)
+        if cards is not None:
+            cards[call.pk] = card
     return {
         "call": call,
-        "url": _absolute(call.get_absolute_url()),
-        "deadline": deadline,
+        "url": card.url,
+        "deadline": card.deadline,
         "reasons": list(reasons),
+        "card": card,
     }
 
 
@@ -366,7 +443,7 @@ def alert_dispatch_record(*, call):
         call=call, kind=AlertDispatch.Kind.PUBLISHED
     )
     if created:
-        transaction.on_commit(partial(queue_dispatch, dispatch.pk))
+        after_commit(queue_dispatch, dispatch.pk)
     return dispatch
 
 
@@ -399,10 +476,7 @@ def queue_dispatch(dispatch_id):
     """Queue the fan-out; losing this is safe: the periodic sweep finds unprocessed rows."""
     from funding.tasks import process_alert_dispatch
 
-    try:
-        process_alert_dispatch.apply_async(args=[dispatch_id], queue=settings.FUNDING_ALERTS_QUEUE)
-    except Exception:
-        logger.warning("Could not queue alert dispatch %s; the sweep will", dispatch_id)
+    queue(process_alert_dispatch, dispatch_id, queue=settings.FUNDING_ALERTS_QUEUE)
 
 
 def instant_recipients(call, *, at=None):
@@ -467,7 +541,7 @@ def alert_dispatch_process(*, dispatch_id, now=None):
             for batch in chunked(entries, CHUNK_SIZE)
         )
         # bulk_create returns the pks on PostgreSQL and SQLite (RETURNING).
-        transaction.on_commit(partial(_queue_chunks, [chunk.pk for chunk in chunks]))
+        after_commit(_queue_chunks, [chunk.pk for chunk in chunks])
     return len(entries)
 
 
@@ -480,10 +554,7 @@ def queue_alert_chunk(chunk_id):
     """Queue one chunk; losing this is safe: the sweep re-queues chunks left pending."""
     from funding.tasks import send_alert_chunk
 
-    try:
-        send_alert_chunk.apply_async(args=[chunk_id], queue=settings.FUNDING_ALERTS_QUEUE)
-    except Exception:
-        logger.warning("Could not queue alert chunk %s; the sweep will", chunk_id, exc_info=True)
+    queue(send_alert_chunk, chunk_id, queue=settings.FUNDING_ALERTS_QUEUE)
 
 
 def alert_chunk_send(*, chunk_id, at=None):
@@ -538,7 +609,7 @@ def call_alerts_send(*, call_id, entries, at=None):
         .select_related("cooperative")
         .in_bulk([pk for entry in todo for pk in entry[2]])
     )
-    emails = []
+    emails, cards = [], {}
     for user_id, search_ids, alert_ids in todo:
         user = users.get(user_id)
         if user is None or not user.is_active or user_id in stopped:
@@ -558,13 +629,14 @@ def call_alerts_send(*, call_id, entries, at=None):
         reasons = [search.name for search in matched] + [
             str(alert.cooperative) for alert in cooperatives
         ]
+        item = _call_item(call, at, reasons, cards)
         emails.append(
             _email(
                 key=call_alert_key(user_id, call_id),
                 kind="call-alert",
                 user=user,
                 template="call_alert",
-                context={"item": _call_item(call, at, reasons), "searches": matched},
+                context={"item": item, "item_list": [item], "searches": matched},
                 stop_kind=stop[0],
                 stop_id=stop[1],
             )
@@ -760,28 +832,29 @@ def digests_build(*, frequency, user_ids, at=None, matches=None):
     users = get_user_model().objects.in_bulk(todo)
     stopped = _opted_out(todo)
     runs, emails = [], []
+    cards = _run_cards(calls.values(), at)
     for user_id in todo:
         user = users.get(user_id)
         if user is None:
             continue
-        items = sorted(
-            (
-                _call_item(calls[call_id], at, reasons)
-                for call_id, reasons in per_user[user_id].items()
-                if call_id in calls
-            ),
-            key=lambda item: (-item["call"].published_at.timestamp(), item["call"].pk),
+        newest_first = sorted(
+            (call_id for call_id in per_user[user_id] if call_id in calls),
+            key=lambda call_id: (-calls[call_id].published_at.timestamp(), call_id),
         )
+        items = [
+            _call_item(calls[call_id], at, per_user[user_id][call_id], cards)
+            for call_id in newest_first[:DIGEST_CALLS_SHOWN]
+        ]
         runs.append(
             DigestRun(
                 user_id=user_id,
                 frequency=frequency,
                 period_key=period,
                 last_published_until=at,
-                call_count=len(items),
+                call_count=len(newest_first),
             )
         )
-        if not items or user_id in stopped or not user.is_active:
+        if not newest_first or user_id in stopped or not user.is_active:
             continue
         emails.append(
             _email(
@@ -789,7 +862,13 @@ def digests_build(*, frequency, user_ids, at=None, matches=None):
                 kind=f"digest-{frequency}",
                 user=user,
                 template="digest",
-                context={"items": items, "frequency": frequency, "since": since[user_id]},
+                context={
+                    "items": items,
+                    "call_count": len(newest_first),
+                    "more_count": len(newest_first) - len(items),
+                    "frequency": frequency,
+                    "since": since[user_id],
+                },
                 stop_kind=f"alerts-{frequency}",
                 stop_id=user_id,
             )
@@ -848,7 +927,7 @@ def reminders_send(*, user_ids, at=None):
     if not follows:
         return 0
     calls = {call.pk: call for call in _calls_for_email({follow.call_id for follow in follows})}
-    emails = []
+    emails, cards = [], {}
     for follow in follows:
         call = calls[follow.call_id]
         for deadline in call.deadlines.all():
@@ -865,7 +944,7 @@ def reminders_send(*, user_ids, at=None):
                     user=follow.user,
                     template="deadline_reminder",
                     context={
-                        "item": _call_item(call, at),
+                        "item": _call_item(call, at, cards=cards),
                         "deadline": deadline,
                         "days_left": days_left,
                     },
@@ -905,7 +984,7 @@ def reminders_set(*, user_id, enabled):
     )
 
 
-# --- Unsubscribe kinds (see innovacoop/unsubscribe.py) -------------------------------------
+# --- Unsubscribe kinds (see core/unsubscribe.py) ---------------------------------------------
 
 
 def _describe_search(search_id):

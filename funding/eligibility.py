@@ -8,7 +8,8 @@ only as social economy enterprises, and the consortium, which is advice (how man
 from how many countries), not a failure.
 
 Everything here reads what the call page has already loaded (the call's applicant types
-prefetched, the cooperative's row): no query of its own, except `current_cooperative`.
+prefetched, the cooperative's row): no query of its own. Which cooperative is the person's
+current one is `members.current`'s to say.
 """
 
 from dataclasses import dataclass
@@ -18,11 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from funding.matching import APPLICANT_CODES, HOME_COUNTRY
 from funding.models import EU_MEMBER_STATES
-from members.models import Cooperative, Membership
-
-# The session key of the portal's current cooperative (portal.views.CURRENT_COOPERATIVE_KEY;
-# funding may not import the portal).
-CURRENT_COOPERATIVE_KEY = "portal_cooperative"
+from members.models import Cooperative
 
 SOCIAL_ECONOMY = "social-economy"
 # The cooperative types that are social economy enterprises in the sense of the calls that
@@ -66,24 +63,6 @@ class GateResult:
     @property
     def label(self):
         return LABELS[self.code]
-
-
-def current_cooperative(request):
-    """The cooperative the person works for: the portal's choice, else their first by name
-    (as partnerships.match_views.current_cooperative); None for anonymous visitors and for
-    people in no cooperative (staff)."""
-    if not request.user.is_authenticated:
-        return None
-    memberships = list(
-        Membership.objects.filter(user=request.user)
-        .select_related("cooperative")
-        .order_by("cooperative__legal_name")
-    )
-    chosen = request.session.get(CURRENT_COOPERATIVE_KEY)
-    for membership in memberships:
-        if membership.cooperative_id == chosen:
-            return membership.cooperative
-    return memberships[0].cooperative if memberships else None
 
 
 def consortium_rules(call):

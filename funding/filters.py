@@ -27,7 +27,8 @@ from funding.models import (
     Programme,
     status_conditions,
 )
-from members.models import Sector, Theme
+from members.filters import SectorMultipleChoiceFilter
+from members.models import Theme
 
 MAX_BUDGET = 10**13  # far above any call; keeps the value within the database column
 MIN_YEAR, MAX_YEAR = 1990, 2200
@@ -95,12 +96,7 @@ class CallFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_facet",
     )
-    sector = django_filters.ModelMultipleChoiceFilter(
-        label=_("Sector (NACE)"),
-        queryset=Sector.objects.all(),
-        to_field_name="code",
-        method="filter_sectors",
-    )
+    sector = SectorMultipleChoiceFilter(label=_("Sector (NACE)"), field_name="sectors")
     country = django_filters.ChoiceFilter(
         label=_("Eligible country"),
         choices=_country_choices,
@@ -170,12 +166,6 @@ class CallFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
-
-    def filter_sectors(self, queryset, name, value):
-        """A sector matches calls tagged with it, with its NACE section or with its divisions."""
-        if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
-            return queryset
-        return queryset.in_sectors(value)
 
     def filter_country(self, queryset, name, value):
         return queryset.eligible_in(value)

@@ -11,6 +11,7 @@ over the deadlines (`CallQuerySet.with_status`). Every write to deadlines refres
 import contextlib
 from zoneinfo import ZoneInfo
 
+import rules
 from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -30,8 +31,7 @@ from django.utils.translation import ngettext
 from django_countries.fields import CountryField
 
 from funding import search
-from innovacoop.i18n import localized
-from members.models import Membership
+from members.models import Membership, Vocabulary, filter_by_sectors
 
 BRUSSELS = "Europe/Brussels"
 EU_MEMBER_STATES = frozenset(
@@ -67,25 +67,12 @@ EU_MEMBER_STATES = frozenset(
 )
 
 
-class ApplicantType(models.Model):
+class ApplicantType(Vocabulary):
     """Who may apply (cooperative, SME, research organisation...): rows loaded by a migration."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_it = models.CharField(_("name (Italian)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
+    class Meta(Vocabulary.Meta):
         verbose_name = _("applicant type")
         verbose_name_plural = _("applicant types")
-        ordering = ["position", "code"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        return localized(self)
 
 
 class Programme(models.Model):
@@ -117,15 +104,16 @@ class Programme(models.Model):
         return self.acronym if self.acronym == self.name else f"{self.name} ({self.acronym})"
 
 
-def status_conditions(at):
+def status_conditions(at, prefix=""):
     """Q objects deciding a call's status at instant `at` (inclusive deadline: open at 17:00:00).
 
     Exact at any instant from stored columns: `last_deadline_at` only changes with the
-    deadlines themselves, never with time.
+    deadlines themselves, never with time. `prefix` ("call__") applies them to a related
+    call in a join, which the planner handles far better than `call__in=<subquery>`.
     """
-    not_yet_open = Q(opens_at__gt=at)
+    not_yet_open = Q(**{f"{prefix}opens_at__gt": at})
     # Negated, a NULL last deadline (no deadline at all) counts as not passed: open.
-    all_passed = Q(last_deadline_at__lt=at)
+    all_passed = Q(**{f"{prefix}last_deadline_at__lt": at})
     return {
         Call.Status.FORTHCOMING: not_yet_open,
         Call.Status.CLOSED: ~not_yet_open & all_passed,
@@ -171,6 +159,12 @@ SEARCH_CONFIGS = ("english", "italian", "simple")
 class CallQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication_state=Call.PublicationState.PUBLISHED)
+
+    def visible_to(self, user):
+        """The set form of `funding.view_call`: published calls; drafts too for staff."""
+        if rules.has_perm("funding.view_draft_calls", user):
+            return self
+        return self.published()
 
     def with_status(self, at=None):
         """Annotate `next_deadline` (first >= at), `last_deadline` and `status` at instant `at`."""
@@ -295,9 +289,7 @@ class CallQuerySet(models.QuerySet):
 
     def in_sectors(self, sectors):
         """Calls tagged with one of `sectors`, with its NACE section or with its divisions."""
-        sections = [sector.section_id for sector in sectors if sector.section_id]
-        tagged = Q(sectors__in=sectors) | Q(sectors__section__in=sectors) | Q(sectors__in=sections)
-        return self.filter(pk__in=Call.objects.filter(tagged).values("pk"))
+        return filter_by_sectors(self, sectors, ["sectors"])
 
     def search(self, text):
         """Full-text search annotated with `rank` (higher is better), on both databases.
@@ -723,6 +715,14 @@ class AlertFrequency(models.TextChoices):
     WEEKLY = "weekly", _("Weekly")
 
 
+class SavedSearchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The set form of `funding.change_saved_search`: the person's own saved searches."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
 class SavedSearch(models.Model):
     """A person's saved catalogue filters, emailed when new calls match them.
 
@@ -747,6 +747,8 @@ class SavedSearch(models.Model):
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Off means paused."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SavedSearchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("saved search")

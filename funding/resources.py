@@ -11,7 +11,6 @@ Deadlines travel in one column, entries separated by ";", each
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from import_export import fields, resources, widgets
 from funding import services
 from funding.models import ApplicantType, Call, Deadline, Programme
 from members.models import Sector, Theme
+from members.resources import ManyToManyCheckMixin, StrictManyToManyWidget
 
 LIST_SEPARATOR = "|"
 
@@ -34,23 +34,6 @@ class StrictForeignKeyWidget(widgets.ForeignKeyWidget):
                 _("Unknown %(model)s “%(value)s”.")
                 % {"model": self.model._meta.verbose_name, "value": value}
             ) from None
-
-
-class StrictManyToManyWidget(widgets.ManyToManyWidget):
-    """Like ManyToManyWidget, but an unknown value is an error instead of being dropped."""
-
-    def clean(self, value, row=None, **kwargs):
-        if not value:
-            return self.model.objects.none()
-        wanted = [part.strip() for part in str(value).split(self.separator) if part.strip()]
-        found = self.model.objects.filter(**{f"{self.field}__in": wanted})
-        missing = sorted(set(wanted) - {str(getattr(obj, self.field)) for obj in found})
-        if missing:
-            raise ValueError(
-                _("Unknown %(model)s: %(values)s.")
-                % {"model": self.model._meta.verbose_name, "values": ", ".join(missing)}
-            )
-        return found
 
 
 class CountriesWidget(widgets.Widget):
@@ -145,7 +128,7 @@ class DeadlinesWidget(widgets.Widget):
         return "; ".join(entries)
 
 
-class CallResource(resources.ModelResource):
+class CallResource(ManyToManyCheckMixin, resources.ModelResource):
     programme = fields.Field(
         attribute="programme",
         column_name="programme",
@@ -212,22 +195,6 @@ class CallResource(resources.ModelResource):
 
     def dehydrate_deadlines(self, call):
         return DeadlinesWidget().render(call._deadlines())
-
-    def import_instance(self, instance, row, **kwargs):
-        """Check the many-to-many columns too, before anything is saved."""
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
-        for field in self.get_import_fields():
-            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
-                try:
-                    field.clean(row)
-                except ValueError as exc:
-                    errors[field.attribute] = ValidationError(str(exc), code="invalid")
-        if errors:
-            raise ValidationError(errors)
 
     def before_import_row(self, row, **kwargs):
         self._saved_instance = None

@@ -1,8 +1,8 @@
 """Staff operations on calls."""
 
 from django.db import transaction
-from django.utils.text import slugify
 
+from core.slugs import unique_slug
 from funding import alerts
 from funding.models import Call, Deadline
 
@@ -35,23 +35,13 @@ def calls_archive(*, calls):
     )
 
 
-def _free_slug(base):
-    base = slugify(base)[:180] or "call"
-    candidate = f"{base}-copy"
-    number = 2
-    while Call.objects.filter(slug=candidate).exists():
-        candidate = f"{base}-copy-{number}"
-        number += 1
-    return candidate
-
-
 @transaction.atomic
 def call_duplicate(*, call):
     """A draft copy of `call` with a new slug, its deadlines and its eligibility."""
     copy = Call.objects.get(pk=call.pk)
     copy.pk = None
     copy._state.adding = True
-    copy.slug = _free_slug(call.slug)
+    copy.slug = unique_slug(Call.objects.all(), call.slug, fallback="call", suffix="-copy")
     copy.publication_state = Call.PublicationState.DRAFT
     copy.published_at = None
     copy.is_demo = False

@@ -19,10 +19,10 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from core.batching import chunked
+from core.queueing import RELIABLE
 from funding import alerts
 from funding.models import Call
-
-RELIABLE = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
 
 def _queue(task, *args):
@@ -70,7 +70,7 @@ def send_digests(frequency, at=None):
         return 0
     # Matched once for the run; each chunk gets the small {query: call ids} map.
     matches = alerts.digest_matches(frequency, at=_parse(at))
-    for batch in alerts.chunked(user_ids, alerts.CHUNK_SIZE):
+    for batch in chunked(user_ids, alerts.CHUNK_SIZE):
         _queue(build_digests_chunk, frequency, batch, at, matches)
     return len(user_ids)
 
@@ -88,7 +88,7 @@ def send_reminders(at=None):
     """Periodic: queue the deadline reminders due today, in chunks of people."""
     at = at or timezone.now().isoformat()
     user_ids = alerts.reminder_user_ids(at=_parse(at))
-    for batch in alerts.chunked(user_ids, alerts.CHUNK_SIZE):
+    for batch in chunked(user_ids, alerts.CHUNK_SIZE):
         _queue(send_reminders_chunk, batch, at)
     return len(user_ids)
 

@@ -4,11 +4,9 @@ import time
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import get_language
@@ -17,23 +15,20 @@ from django.views.decorators.http import condition, require_POST
 from django.views.generic import DetailView, ListView
 from django_countries import countries
 
+from core.navigation import safe_next_url
+from core.pagination import ForgivingPaginationMixin
 from funding import eligibility, feeds
 from funding.filters import CallFilterSet
 from funding.models import Call, Deadline, Follow
-from innovacoop.navigation import safe_next_url
-
-
-def visible_calls(user):
-    """Staff see every call (drafts with a banner); everyone else only published ones."""
-    calls = Call.objects.all()
-    return calls if user.is_staff else calls.published()
+from members.access import get_visible_or_404, permission_required
+from members.current import current_cooperative
 
 
 def filtered_calls(request):
     return CallFilterSet(request.GET, queryset=Call.objects.published())
 
 
-class CallListView(ListView):
+class CallListView(ForgivingPaginationMixin, ListView):
     template_name = "funding/call_list.html"
     context_object_name = "calls"
     paginate_by = 20
@@ -46,12 +41,6 @@ class CallListView(ListView):
             .defer("description", "search_vector")
             .prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at")))
         )
-
-    def paginate_queryset(self, queryset, page_size):
-        # A malformed or huge page number shows the first or the last page, never an error.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -208,8 +197,9 @@ class CallDetailView(DetailView):
     context_object_name = "call"
 
     def get_queryset(self):
+        # Staff see every call (drafts with a banner); everyone else only published ones.
         return (
-            visible_calls(self.request.user)
+            Call.objects.visible_to(self.request.user)
             .select_related("programme")
             .prefetch_related("deadlines", "themes", "sectors", "applicant_types")
         )
@@ -223,7 +213,7 @@ class CallDetailView(DetailView):
         )
         context["next_deadline"] = call.upcoming_deadline
         # The hard gates for the person's current cooperative; nothing for people in none.
-        cooperative = eligibility.current_cooperative(self.request)
+        cooperative = current_cooperative(self.request)
         if cooperative is not None and call.is_published:
             gates = eligibility.call_gates(call, cooperative)
             context.update(
@@ -234,20 +224,33 @@ class CallDetailView(DetailView):
         return context
 
 
-@require_POST
-def call_follow(request, slug):
-    return _set_follow(request, slug, follow=True)
+def _visible_call(request, slug):
+    return get_visible_or_404(Call.objects, request.user, slug=slug)
+
+
+def _call_page(request, slug):
+    # After signing in, back to the call's page (the button is there), not to this POST URL.
+    return reverse("funding:call-detail", kwargs={"slug": slug})
+
+
+follow_rule = permission_required(
+    "funding.follow_call", fn=_visible_call, pass_as="call", next_url=_call_page
+)
 
 
 @require_POST
-def call_unfollow(request, slug):
-    return _set_follow(request, slug, follow=False)
+@follow_rule
+def call_follow(request, slug, call):
+    return _set_follow(request, call, follow=True)
 
 
-def _set_follow(request, slug, *, follow):
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("funding:call-detail", kwargs={"slug": slug}))
-    call = get_object_or_404(visible_calls(request.user), slug=slug)
+@require_POST
+@follow_rule
+def call_unfollow(request, slug, call):
+    return _set_follow(request, call, follow=False)
+
+
+def _set_follow(request, call, *, follow):
     if follow:
         Follow.objects.get_or_create(user=request.user, call=call)
         messages.success(request, _("You follow this call: we will remind you of its deadlines."))

@@ -1,6 +1,8 @@
 """The applicant types calls are filtered by. Loaded by migration 0002 and by the demo loader
 (a transactional test's flush empties migration-loaded tables); matched on code, idempotent."""
 
+from members.vocabularies import load_vocabulary
+
 APPLICANT_TYPES = [
     ("cooperative", "Cooperativa", "Cooperative"),
     ("sme", "PMI", "SME"),
@@ -13,8 +15,4 @@ APPLICANT_TYPES = [
 
 def load_applicant_types(applicant_type_model):
     """Create or update the applicant types; returns the number of rows."""
-    for position, (code, name_it, name_en) in enumerate(APPLICANT_TYPES):
-        applicant_type_model.objects.update_or_create(
-            code=code, defaults={"name_it": name_it, "name_en": name_en, "position": position}
-        )
-    return len(APPLICANT_TYPES)
+    return load_vocabulary(applicant_type_model, APPLICANT_TYPES, numbered=True)

@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
-    "innovacoop",
+    "core",
     "members",
     "networks",
     "funding",
@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "startups",
     "portal",
     "matches",
+    "benchmark",
 ]
 
 MIDDLEWARE = [
@@ -69,9 +70,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "innovacoop.middleware.LanguageMiddleware",
+    "core.middleware.LanguageMiddleware",
     # A NUL byte anywhere in the request is a 400 before it can reach a query (PostgreSQL).
-    "innovacoop.middleware.RejectNullCharactersMiddleware",
+    "core.middleware.RejectNullCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -92,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "innovacoop.context_processors.portal",
+                "core.context_processors.portal",
             ],
         },
     },
@@ -110,7 +111,7 @@ CACHES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "innovacoop.User"
+AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -128,7 +129,7 @@ LOGOUT_REDIRECT_URL = "home"
 # django-allauth: email is the login, verification is mandatory, rate limits are on
 # (allauth's defaults, a longer sign-in lockout below). Open signup is closed by the adapter:
 # people join by invitation.
-ACCOUNT_ADAPTER = "innovacoop.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -214,7 +215,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job of the portal, in one place. django-celery-beat copies these into the
 # database at start-up, where staff can see them and change their times in the admin.
 CELERY_BEAT_SCHEDULE = {
-    # Gives back rows a dead sender left (its lease, innovacoop.mail.LEASE, ran out) and
+    # Gives back rows a dead sender left (its lease, core.sending.LEASE, ran out) and
     # sends what is due: with a 60 s lease a crash delays mail by 60-75 s.
     "sweep-email-deliveries": {
         "task": "innovacoop.sweep_deliveries",

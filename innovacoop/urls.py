@@ -1,13 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from innovacoop import language, unsubscribe, views
-
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", include("portal.home_urls")),
+    # /healthz, /i18n/setlang/ and /unsubscribe/<token>/
+    path("", include("core.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/setlang/", language.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
     path("networks/", include("networks.urls")),
@@ -16,5 +14,4 @@ urlpatterns = [
     path("startups/", include("startups.urls")),
     path("portal/alerts/", include("funding.alert_urls")),
     path("portal/", include("portal.urls")),
-    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
 ]

@@ -18,8 +18,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import Call
-from partnerships.models import DismissedSuggestion, ExpressionOfInterest, PartnershipRequest
+from funding.models import Call, status_conditions
+from partnerships.models import (
+    DismissedSuggestion,
+    ExpressionOfInterest,
+    PartnershipRequest,
+    open_for_interest_condition,
+)
 
 
 def _dismissed(target_type, target_field, **extra):
@@ -36,10 +41,13 @@ class CallMatchQuerySet(models.QuerySet):
         """Matches a cooperative may be shown: the call published and not closed at `at`,
         not marked "not relevant" by the cooperative."""
         at = at or timezone.now()
-        return self.filter(
-            call__in=Call.objects.published().exclude(pk__in=Call.objects.closed(at).values("pk"))
-        ).exclude(
-            Exists(_dismissed(DismissedSuggestion.Target.CALL, "call_id", request__isnull=True))
+        closed = status_conditions(at, prefix="call__")[Call.Status.CLOSED]
+        return (
+            self.filter(call__publication_state=Call.PublicationState.PUBLISHED)
+            .exclude(closed)
+            .exclude(
+                Exists(_dismissed(DismissedSuggestion.Target.CALL, "call_id", request__isnull=True))
+            )
         )
 
     def best_first(self):
@@ -79,7 +87,7 @@ class RequestMatchQuerySet(models.QuerySet):
             request=OuterRef("request_id"), cooperative=OuterRef("cooperative_id")
         )
         return (
-            self.filter(request__in=PartnershipRequest.objects.open_for_interest(at))
+            self.filter(open_for_interest_condition(at, prefix="request__"))
             .exclude(
                 Exists(
                     _dismissed(

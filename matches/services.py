@@ -42,6 +42,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Win
 from django.db.models.functions import Coalesce, Lower, RowNumber
 from django.utils import timezone
 
+from core.batching import chunked
+from core.queueing import after_commit, queue
 from funding.matching import call_fit
 from matches import engine
 from matches.engine import CALLS_KEPT, CANDIDATES_KEPT, REQUESTS_KEPT, SHOWN
@@ -66,12 +68,6 @@ CALL, REQUEST, COOPERATIVE = (
 )
 
 
-def chunked(items, size):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 # --- The outbox ------------------------------------------------------------------------------
 
 
@@ -85,8 +81,7 @@ def refresh_record(kind, object_ids):
         [MatchRefresh(kind=kind, object_id=pk) for pk in object_ids], ignore_conflicts=True
     )
     # One doorbell per transaction, however many rows it records.
-    if not any(entry[1] is queue_processing for entry in connection.run_on_commit):
-        transaction.on_commit(queue_processing)
+    after_commit(queue_processing, once=True)
 
 
 def queue_processing():
@@ -95,10 +90,7 @@ def queue_processing():
     # registry fails in a process that has not imported the task modules yet (a web worker).
     from matches.tasks import process_match_refreshes
 
-    try:
-        process_match_refreshes.delay()
-    except Exception:
-        logger.warning("Could not queue the match refresh; the sweep will")
+    queue(process_match_refreshes)
 
 
 def _claimable(now):

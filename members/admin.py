@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from innovacoop.changelist import BoundedDateHierarchyMixin
-from innovacoop.exports import CSV, XLSX  # formula-safe cells (CSV injection)
+from core.changelist import BoundedDateHierarchyMixin
+from core.exports import CSV, XLSX  # formula-safe cells (CSV injection)
 from members.models import (
     Association,
     AssociationFigure,

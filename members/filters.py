@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from localflavor.it.it_province import PROVINCE_CHOICES
 
-from members.models import Association, Cooperative, Sector, Theme
+from members.models import Association, Cooperative, Sector, Theme, filter_by_sectors
 
 
 class QuickSelectMixin:
@@ -65,11 +65,32 @@ def _sector_label(sector):
     return f"{indent}{sector.code} {sector.name}"
 
 
-class SectorChoiceFilter(django_filters.ModelChoiceFilter):
-    """A NACE section or division, by code; a section matches all of its divisions."""
+class SectorFilterMixin:
+    """Filters by NACE sector, by code, with `filter_by_sectors`: a section matches what is
+    tagged with it or one of its divisions, a division what is tagged with it or its section.
+
+    `field_names` are the sector relations looked in (a cooperative's main sector and its
+    other sectors); the filter's own name by default.
+    """
+
+    def __init__(self, *args, field_names=None, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("queryset", Sector.objects.all())
+        super().__init__(*args, **kwargs)
+        self.field_names = field_names
+
+    def filter(self, qs, value):
+        # One sector from a dropdown; a queryset, maybe empty, from a multiple choice.
+        sectors = [value] if isinstance(value, Sector) else list(value or [])
+        if not sectors:
+            return qs
+        return filter_by_sectors(qs, sectors, self.field_names or [self.field_name])
+
+
+class SectorChoiceFilter(SectorFilterMixin, django_filters.ModelChoiceFilter):
+    """One NACE section or division, in a dropdown that indents the divisions."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("widget", QuickSelect)
         super().__init__(*args, **kwargs)
 
@@ -78,6 +99,10 @@ class SectorChoiceFilter(django_filters.ModelChoiceFilter):
         field = super().field
         field.label_from_instance = _sector_label
         return field
+
+
+class SectorMultipleChoiceFilter(SectorFilterMixin, django_filters.ModelMultipleChoiceFilter):
+    """Any of several NACE sections or divisions."""
 
 
 class CooperativeFilterSet(django_filters.FilterSet):
@@ -92,8 +117,7 @@ class CooperativeFilterSet(django_filters.FilterSet):
     )
     sector = SectorChoiceFilter(
         label=_("Sector"),
-        queryset=Sector.objects.all(),
-        method="filter_sector",
+        field_names=["main_sector", "sectors"],
         empty_label=_("All sectors"),
     )
     type = django_filters.ChoiceFilter(
@@ -145,14 +169,6 @@ class CooperativeFilterSet(django_filters.FilterSet):
             | Q(description__icontains=value)
             | Q(city__icontains=value)
         )
-
-    def filter_sector(self, queryset, name, sector):
-        if sector.is_section:
-            matches = Q(main_sector__section=sector) | Q(sectors__section=sector)
-        else:
-            matches = Q(main_sector=sector) | Q(sectors=sector)
-        # Joining the other sectors can repeat a cooperative: keep each once.
-        return queryset.filter(pk__in=Cooperative.objects.filter(matches).values("pk"))
 
     def filter_country(self, queryset, name, code):
         # Stored as comma-separated two-letter codes, so a code cannot match across a comma.

@@ -2,6 +2,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+import rules
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,12 +16,67 @@ from django_countries.fields import CountryField
 from localflavor.it.it_province import PROVINCE_CHOICES
 from simple_history.models import HistoricalRecords
 
-from innovacoop.i18n import localized
+from core.i18n import localized
 from members.data.nuts import NUTS2_CHOICES, nuts2_for_province
 from members.validators import normalize_phone, normalize_vat, validate_phone, validate_vat_number
 
 
-class Sector(models.Model):
+class BilingualName(models.Model):
+    """A row named in both portal languages (`name_it`, `name_en`): its `name`, and what it
+    prints as, are in the reader's language."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return localized(self)
+
+
+class Vocabulary(BilingualName):
+    """A short bilingual list loaded by a data migration (`vocabularies.load_vocabulary`),
+    matched on its code and shown in its `position` order: applicant types, startup needs."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_it = models.CharField(_("name (Italian)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "code"]
+
+
+class SectorQuerySet(models.QuerySet):
+    def matching(self, sectors):
+        """The sectors a choice of `sectors` stands for: each of them, the divisions of a
+        section and the section of a division (a call for "C Manufacturing" concerns a food
+        cooperative, "10", and the reverse)."""
+        sectors = list(sectors)
+        chosen = {sector.pk for sector in sectors}
+        sections = {sector.section_id for sector in sectors if sector.section_id}
+        return self.filter(Q(pk__in=chosen | sections) | Q(section__in=chosen))
+
+
+def filter_by_sectors(queryset, sectors, fields):
+    """The rows of `queryset` tagged, in one of the sector relations `fields`, with one of
+    `sectors` or a sector it stands for (`SectorQuerySet.matching`).
+
+    Every list that filters by sector uses this, so a section and its divisions match alike
+    everywhere. Through a subquery on the primary key: a row tagged twice comes once, with
+    no DISTINCT.
+    """
+    related = Sector.objects.matching(sectors).values("pk")
+    tagged = Q()
+    for field in fields:
+        tagged |= Q(**{f"{field}__in": related})
+    return queryset.filter(pk__in=queryset.model._default_manager.filter(tagged).values("pk"))
+
+
+class Sector(BilingualName):
     """A NACE Rev. 2 section (a letter, e.g. "C") or division (two digits, e.g. "10").
 
     ATECO, the code an Italian cooperative has in the business register, is the Italian
@@ -40,6 +96,8 @@ class Sector(models.Model):
     name_it = models.CharField(_("name (Italian)"), max_length=255)
     name_en = models.CharField(_("name (English)"), max_length=255)
 
+    objects = SectorQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("sector (NACE)")
         verbose_name_plural = _("sectors (NACE)")
@@ -49,15 +107,11 @@ class Sector(models.Model):
         return f"{self.code} {self.name}"
 
     @property
-    def name(self):
-        return localized(self)
-
-    @property
     def is_section(self):
         return self.section_id is None
 
 
-class Theme(models.Model):
+class Theme(BilingualName):
     """An innovation theme shared by the whole portal (cooperatives, calls, requests, startups)."""
 
     slug = models.SlugField(_("slug"), unique=True)
@@ -70,13 +124,6 @@ class Theme(models.Model):
         verbose_name = _("innovation theme")
         verbose_name_plural = _("innovation themes")
         ordering = ["name_en"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        return localized(self)
 
     @property
     def description(self):
@@ -164,6 +211,18 @@ class CooperativeQuerySet(models.QuerySet):
     def active(self):
         """Cooperatives shown in the public directory."""
         return self.filter(is_active=True)
+
+    def visible_to(self, user):
+        """The set form of `members.view_cooperative`: active ones; every one for staff."""
+        if rules.has_perm("members.view_inactive_cooperatives", user):
+            return self
+        return self.active()
+
+    def of_member(self, user):
+        """The set form of `members.rules.is_member`: the cooperatives `user` belongs to."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user).distinct()
 
     def of_association(self, association):
         """Members of the association or of an association within it (e.g. a territorial one)."""

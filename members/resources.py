@@ -32,22 +32,54 @@ class DivisionWidget(widgets.ForeignKeyWidget):
 
 
 class StrictManyToManyWidget(widgets.ManyToManyWidget):
-    """Comma-separated natural keys; any unknown key is a field error (not silently dropped)."""
+    """Natural keys joined by `separator`; an unknown key is an error of its row and column
+    (import-export's own widget drops it without a word). Used by every import.
 
-    def __init__(self, model, field, queryset=None):
-        super().__init__(model, separator=",", field=field)
+    `queryset` narrows what may be named (a cooperative's sectors are NACE divisions, not
+    sections): a key outside it is unknown too. Keys are read as spreadsheets write them
+    (`_code`).
+    """
+
+    def __init__(self, model, field, *, separator=",", queryset=None):
+        super().__init__(model, separator=separator, field=field)
         self.queryset = queryset if queryset is not None else model.objects.all()
 
     def clean(self, value, row=None, **kwargs):
-        keys = [_code(key) for key in str(value or "").split(self.separator)]
+        keys = [_code(key) for key in _code(value).split(self.separator)]
         keys = [key for key in keys if key]
         if not keys:
             return self.model.objects.none()
         found = self.queryset.filter(**{f"{self.field}__in": keys})
-        missing = sorted(set(keys) - {getattr(obj, self.field) for obj in found})
+        missing = sorted(set(keys) - {str(getattr(obj, self.field)) for obj in found})
         if missing:
-            raise ValueError(_("Unknown values: %(values)s") % {"values": ", ".join(missing)})
+            raise ValueError(
+                _("Unknown %(model)s: %(values)s.")
+                % {"model": self.model._meta.verbose_name, "values": ", ".join(missing)}
+            )
         return found
+
+
+class ManyToManyCheckMixin:
+    """Checks the many-to-many columns with the row's other fields, before anything is saved.
+
+    import-export cleans them only after saving the row: an unknown key would come out as
+    the row's exception, not as an error of its column like the other fields'.
+    """
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row, **kwargs)
+                except ValueError as exc:
+                    errors[field.attribute] = [ValidationError(str(exc), code="invalid")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class CountriesWidget(widgets.Widget):
@@ -79,7 +111,7 @@ def _code(value):
     return text.zfill(2) if text.isdigit() and len(text) < 2 else text
 
 
-class CooperativeResource(resources.ModelResource):
+class CooperativeResource(ManyToManyCheckMixin, resources.ModelResource):
     main_sector = fields.Field(
         attribute="main_sector", column_name="main_sector", widget=DivisionWidget()
     )
@@ -155,23 +187,6 @@ class CooperativeResource(resources.ModelResource):
                 vat = int(vat)
             vat = normalize_vat(str(vat))
             row["vat_number"] = vat.zfill(11) if vat.isdigit() else vat
-
-    def import_instance(self, instance, row, **kwargs):
-        """Also check the many-to-many columns before anything is saved, so that an unknown
-        code is reported as an error of its row and column like the other fields."""
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
-        for field in self.get_import_fields():
-            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
-                try:
-                    field.clean(row, **kwargs)
-                except ValueError as exc:
-                    errors[field.attribute] = [ValidationError(str(exc), code="invalid")]
-        if errors:
-            raise ValidationError(errors)
 
     def import_data(self, dataset, **kwargs):
         # All or nothing: a file with any invalid row is rolled back entirely.

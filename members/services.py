@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from innovacoop.mail import OutgoingEmail, delivery_enqueue
-from innovacoop.models import User
+from core.mail import OutgoingEmail, delivery_enqueue
+from core.models import User
 from members.models import Invitation, Membership, hash_token
 
 ROLE_RANK = {Membership.Role.VIEWER: 0, Membership.Role.EDITOR: 1, Membership.Role.ADMIN: 2}

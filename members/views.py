@@ -1,19 +1,10 @@
-from django.core.paginator import Paginator
 from django.views.generic import DetailView, ListView
 
+from core.pagination import ForgivingPaginationMixin, forgiving_page
 from members.filters import CooperativeFilterSet
 from members.models import Association, Cooperative
 
 PAGE_SIZE = 20
-
-
-class ForgivingPaginationMixin:
-    """A page number past the end (or not a number) shows the last (or first) page, not a 404."""
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class CooperativeListView(ForgivingPaginationMixin, ListView):
@@ -42,12 +33,12 @@ class CooperativeDetailView(DetailView):
     context_object_name = "cooperative"
 
     def get_queryset(self):
-        queryset = Cooperative.objects.select_related(
-            "main_sector", "main_sector__section"
-        ).prefetch_related("sectors", "themes", "associations")
-        if not self.request.user.is_staff:
-            queryset = queryset.active()
-        return queryset
+        # Inactive cooperatives are for staff only (`members.view_cooperative`).
+        return (
+            Cooperative.objects.visible_to(self.request.user)
+            .select_related("main_sector", "main_sector__section")
+            .prefetch_related("sectors", "themes", "associations")
+        )
 
     def get_context_data(self, **kwargs):
         can_view_contacts = self.request.user.has_perm(
@@ -69,7 +60,7 @@ class AssociationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         cooperatives = Cooperative.objects.active().of_association(self.object)
         cooperatives = cooperatives.with_directory_data()
-        page = Paginator(cooperatives, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = forgiving_page(self.request, cooperatives, PAGE_SIZE)
         return super().get_context_data(
             page_obj=page,
             cooperatives=page.object_list,

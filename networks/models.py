@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from innovacoop.i18n import localized
+from core.i18n import localized
 
 
 class BodyQuerySet(models.QuerySet):

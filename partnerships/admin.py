@@ -1,5 +1,6 @@
 """Staff moderate partnership requests here: approve and return go through the services, so
-the workflow, the audit trail and the owners' emails are the same as on the site."""
+the workflow, the audit trail and the owners' emails are the same as on the site. Projects
+(what partnerships turned into) are kept here too."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,12 +9,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from innovacoop.changelist import BoundedDateHierarchyMixin
+from core.changelist import BoundedDateHierarchyMixin
 from partnerships import services
 from partnerships.models import (
     DismissedSuggestion,
     ExpressionOfInterest,
     PartnershipRequest,
+    Project,
     RequestEvent,
 )
 
@@ -175,11 +177,6 @@ class DismissedSuggestionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-# --- Projects (helper C) -------------------------------------------------------------------
-
-from partnerships.models import Project  # noqa: E402
 
 
 @admin.register(Project)

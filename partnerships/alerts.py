@@ -1,6 +1,6 @@
 """The matchmaking digest's email switch and its one-click unsubscribe kind.
 
-`innovacoop.unsubscribe` finds this module by autodiscovery ("<app>/alerts.py"); the digest
+`core.unsubscribe` finds this module by autodiscovery ("<app>/alerts.py"); the digest
 and the partnership views import it too, so the kind is registered wherever links are made
 or followed. The "all" kind (stop every email) is funding's and the digest honours it.
 """
@@ -8,7 +8,7 @@ or followed. The "all" kind (stop every email) is funding's and the digest honou
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from innovacoop import unsubscribe
+from core import unsubscribe
 from partnerships.models import MatchmakingSubscription
 
 

@@ -23,15 +23,15 @@ the cooperative among its best candidates.
 import datetime
 from collections import defaultdict
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone, translation
 
-from funding.alerts import chunked  # noqa: F401  (the tasks and the benchmark split by it)
+from core import mail, unsubscribe
+from core.language import language_of
+from core.links import absolute_url
 from funding.models import AlertPreference
-from innovacoop import mail, unsubscribe
 from matches import readers
 from members.models import Cooperative, Membership
 from partnerships import alerts  # noqa: F401  (registers the "matchmaking" unsubscribe kind)
@@ -78,14 +78,6 @@ def receiving_users():
 
 def digest_user_ids():
     return list(receiving_users().order_by("pk").values_list("pk", flat=True))
-
-
-def _absolute(path):
-    return settings.SITE_URL + path
-
-
-def _language(user):
-    return user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def digests_build(*, user_ids, at=None):
@@ -149,7 +141,7 @@ def digests_build(*, user_ids, at=None):
 
     runs, emails = [], []
     for user_id, user in users.items():
-        language = _language(user)
+        language = language_of(user)
         sections = []
         if cooperatives:  # loaded only when something is new this week
             with translation.override(language):
@@ -234,7 +226,7 @@ def _kind_label(kind):
 def _request_url(request):
     """Absolute link to a request, computed once per request (a chunk lists it many times)."""
     if not hasattr(request, "_digest_url"):
-        request._digest_url = _absolute(request.get_absolute_url())
+        request._digest_url = absolute_url(request.get_absolute_url())
     return request._digest_url
 
 
@@ -251,10 +243,10 @@ def _email(user, *, week, language, sections, since):
             "since": since,
             "request_count": sum(len(s["requests"]) for s in sections),
             "interest_count": sum(len(s["interests"]) for s in sections),
-            "suggestions_url": _absolute("/partnerships/suggestions/"),
+            "suggestions_url": absolute_url("/partnerships/suggestions/"),
             "unsubscribe_url": stop_url,
             "unsubscribe_all_url": unsubscribe.unsubscribe_url("all", user.pk),
-            "manage_url": _absolute("/portal/alerts/"),
+            "manage_url": absolute_url("/portal/alerts/"),
         },
         language=language,
         recipient=user,

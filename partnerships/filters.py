@@ -1,6 +1,7 @@
-"""The FilterSet of partnership requests: the list page uses it (and the digest may).
+"""The FilterSets of partnership requests (the list page; the digest may use it) and of
+projects.
 
-It works from a plain QueryDict, like the call catalogue's. Multi-valued relations are
+They work from a plain QueryDict, like the call catalogue's. Multi-valued relations are
 filtered through `pk__in` subqueries so no row is repeated and no DISTINCT is needed.
 """
 
@@ -10,10 +11,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from funding.models import Call
-from members.filters import QuickSelect, QuickSelectMultiple
-from members.models import Sector, Theme
-from partnerships.models import PartnershipRequest
+from funding.models import Call, Programme
+from members.filters import QuickSelect, QuickSelectMultiple, SectorMultipleChoiceFilter
+from members.models import Cooperative, Theme
+from partnerships.models import PartnershipRequest, Project
 
 # How many calls the call box suggests.
 CALL_OPTIONS = 30
@@ -35,12 +36,10 @@ class RequestFilterSet(django_filters.FilterSet):
         choices=PartnershipRequest.Kind.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    sector = django_filters.ModelMultipleChoiceFilter(
+    sector = SectorMultipleChoiceFilter(
         widget=QuickSelectMultiple,
         label=_("Sector sought (NACE)"),
-        queryset=Sector.objects.all(),
-        to_field_name="code",
-        method="filter_sectors",
+        field_name="sought_sectors",
     )
     theme = django_filters.ModelMultipleChoiceFilter(
         label=_("Theme"),
@@ -87,18 +86,6 @@ class RequestFilterSet(django_filters.FilterSet):
             )
         return queryset
 
-    def filter_sectors(self, queryset, name, value):
-        """A sector matches requests seeking it, its NACE section or one of its divisions."""
-        if not value:  # an empty queryset is not one of django-filter's EMPTY_VALUES
-            return queryset
-        sections = [sector.section_id for sector in value if sector.section_id]
-        tagged = PartnershipRequest.objects.filter(
-            Q(sought_sectors__in=value)
-            | Q(sought_sectors__section__in=value)
-            | Q(sought_sectors__in=sections)
-        )
-        return queryset.filter(pk__in=tagged.values("pk"))
-
     def filter_themes(self, queryset, name, value):
         if not value:
             return queryset
@@ -133,15 +120,6 @@ class RequestFilterSet(django_filters.FilterSet):
         )
 
 
-# --- Projects (helper C) -------------------------------------------------------------------
-
-from django_countries import countries as project_countries  # noqa: E402
-
-from funding.models import Programme  # noqa: E402
-from members.models import Cooperative  # noqa: E402
-from partnerships.models import Project  # noqa: E402
-
-
 class ProjectFilterSet(django_filters.FilterSet):
     """The projects list: kind, status, country, programme, cooperative, start year, search."""
 
@@ -154,7 +132,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     )
     country = django_filters.ChoiceFilter(
         label=_("Country"),
-        choices=lambda: list(project_countries),
+        choices=_country_choices,
         method="filter_project_country",
         empty_label=_("All countries"),
     )

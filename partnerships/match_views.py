@@ -2,13 +2,11 @@
 consortium builder for a call, "Not relevant", and the digest opt-out.
 
 The views read input, call `partnerships.matching` (or `alerts`), add a message and
-redirect; who may see what is asked of the `members` rules.
+redirect; who may see what is in `partnerships/rules.py`.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,34 +14,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from core.navigation import safe_next_url
 from funding.models import Call
-from innovacoop.navigation import safe_next_url
 from matches import readers
-from members.models import Cooperative, Membership
+from members.access import (
+    PermissionRequiredMixin,
+    checked_in_view,
+    permission_required,
+    require,
+)
+from members.current import current_cooperative
+from members.models import Cooperative
 from partnerships import alerts, matching
 from partnerships.models import DismissedSuggestion, PartnershipRequest
 
-CURRENT_COOPERATIVE_KEY = "portal_cooperative"  # portal.views.CURRENT_COOPERATIVE_KEY
 
-
-def current_cooperative(request):
-    """The cooperative the person works for in the portal: the one chosen on the dashboard,
-    else their first by name (as the dashboard does); None without a membership (staff)."""
-    memberships = list(
-        Membership.objects.filter(user=request.user)
-        .select_related("cooperative")
-        .order_by("cooperative__legal_name")
-    )
-    chosen = request.session.get(CURRENT_COOPERATIVE_KEY)
-    for membership in memberships:
-        if membership.cooperative_id == chosen:
-            return membership.cooperative
-    return memberships[0].cooperative if memberships else None
-
-
-class SuggestionsView(LoginRequiredMixin, TemplateView):
+class SuggestionsView(PermissionRequiredMixin, TemplateView):
     """Requests and calls that fit the person's current cooperative, with the reasons."""
 
+    permission_required = "members.use_portal"
     template_name = "partnerships/suggestions.html"
 
     def get_context_data(self, **kwargs):
@@ -57,41 +46,37 @@ class SuggestionsView(LoginRequiredMixin, TemplateView):
         )
 
 
-class CandidatesView(LoginRequiredMixin, TemplateView):
+class CandidatesView(PermissionRequiredMixin, TemplateView):
     """Candidate partners for a request: for the owner's members and staff only (404 else)."""
 
+    permission_required = "partnerships.view_candidates"
+    hide_refusal = True
     template_name = "partnerships/candidates.html"
 
-    def get_context_data(self, **kwargs):
-        partnership = get_object_or_404(
+    def get_permission_object(self):
+        return get_object_or_404(
             PartnershipRequest.objects.select_related("owner"), pk=self.kwargs["pk"]
         )
-        if not self.request.user.has_perm("members.view_members", partnership.owner):
-            raise Http404
+
+    def get_context_data(self, **kwargs):
         return super().get_context_data(
-            partnership=partnership,
-            candidates=readers.candidates_for_request(partnership),
+            partnership=self.permission_object,
+            candidates=readers.candidates_for_request(self.permission_object),
             may_dismiss=True,
             **kwargs,
         )
 
 
-class ConsortiumView(LoginRequiredMixin, TemplateView):
+class ConsortiumView(PermissionRequiredMixin, TemplateView):
     """The consortium builder for a published call, led by the current cooperative.
 
     For members of a cooperative and staff; a signed-in person of no cooperative gets 403,
     an unpublished or unknown call 404.
     """
 
+    # Signed-in members of a cooperative and staff (the rule the call page asks too).
+    permission_required = "partnerships.browse_requests"
     template_name = "partnerships/consortium.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        # Signed-in members of a cooperative and staff (the rule the call page asks too).
-        if request.user.is_authenticated and not request.user.has_perm(
-            "partnerships.browse_requests"
-        ):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         call = get_object_or_404(
@@ -108,6 +93,7 @@ class ConsortiumView(LoginRequiredMixin, TemplateView):
 
 @login_required
 @require_POST
+@checked_in_view("partnerships.dismiss_suggestion")
 def dismiss(request):
     """Mark a suggestion "not relevant" for a cooperative; it is not suggested again.
 
@@ -137,8 +123,7 @@ def dismiss(request):
         cooperative = get_object_or_404(
             Cooperative, pk=_int_or_404(request.POST.get("cooperative", ""))
         )
-    if not request.user.has_perm("members.view_members", cooperative):
-        raise Http404
+    require(request.user, "partnerships.dismiss_suggestion", cooperative, hide=True)
     if not matching.dismissal_target_exists(target_type, target_id):
         raise Http404
     matching.suggestion_dismiss(
@@ -158,6 +143,7 @@ def dismiss(request):
 
 @login_required
 @require_POST
+@checked_in_view("partnerships.dismiss_suggestion")
 def undismiss(request):
     """Undo ("Show again") a cooperative's "not relevant" mark on a call or request.
 
@@ -170,8 +156,7 @@ def undismiss(request):
     cooperative = get_object_or_404(
         Cooperative, pk=_int_or_404(request.POST.get("cooperative", ""))
     )
-    if not request.user.has_perm("members.view_members", cooperative):
-        raise Http404
+    require(request.user, "partnerships.dismiss_suggestion", cooperative, hide=True)
     if not matching.suggestion_undismiss(
         cooperative=cooperative, target_type=target_type, target_id=target_id
     ):
@@ -193,6 +178,7 @@ def _int_or_404(value):
 
 @login_required
 @require_POST
+@permission_required("members.use_portal")
 def digest_preference(request):
     """The weekly matchmaking digest on or off (the toggle on /portal/alerts/)."""
     enabled = request.POST.get("action") == "on"

@@ -4,6 +4,7 @@ A request moves through a small workflow (`PartnershipRequest.TRANSITIONS`); eve
 done by `partnerships.services` and recorded as a `RequestEvent` (who, when, why).
 """
 
+import rules
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,6 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from members.rules import member_cooperative_ids
+
+
+def open_for_interest_condition(at=None, prefix=""):
+    """The condition of a request open for expressions of interest at `at`: published, its
+    deadline for them not passed. `prefix` ("request__") applies it to a related request in a
+    join, which the planner handles far better than `request__in=<subquery>`."""
+    today = timezone.localdate(at or timezone.now())
+    return Q(**{f"{prefix}state": PartnershipRequest.State.PUBLISHED}) & (
+        Q(**{f"{prefix}interest_deadline__isnull": True})
+        | Q(**{f"{prefix}interest_deadline__gte": today})
+    )
+
 
 class PartnershipRequestQuerySet(models.QuerySet):
     def published(self):
@@ -19,10 +33,7 @@ class PartnershipRequestQuerySet(models.QuerySet):
 
     def open_for_interest(self, at=None):
         """Published requests whose deadline for expressions of interest has not passed."""
-        today = timezone.localdate(at or timezone.now())
-        return self.published().filter(
-            Q(interest_deadline__isnull=True) | Q(interest_deadline__gte=today)
-        )
+        return self.filter(open_for_interest_condition(at))
 
     def past_deadline(self, at=None):
         """Published requests whose deadline for expressions of interest is over."""
@@ -31,6 +42,17 @@ class PartnershipRequestQuerySet(models.QuerySet):
 
     def of_cooperatives(self, cooperative_ids):
         return self.filter(owner_id__in=cooperative_ids)
+
+    def visible_to(self, user):
+        """The set form of `partnerships.view_request`: every request for staff; the requests
+        of the person's cooperatives, and published, closed or expired ones for people who
+        may browse (members of a cooperative)."""
+        if rules.has_perm("partnerships.moderate_request", user):
+            return self
+        visible = Q(owner_id__in=member_cooperative_ids(user))
+        if rules.has_perm("partnerships.browse_requests", user):
+            visible |= Q(state__in=PUBLIC_STATES)
+        return self.filter(visible)
 
 
 class PartnershipRequest(models.Model):
@@ -161,6 +183,14 @@ class PartnershipRequest(models.Model):
         return self.TRANSITIONS.get((self.state, state))
 
 
+# Requests anyone who may browse sees; drafts, submitted and returned ones are the owner's.
+PUBLIC_STATES = (
+    PartnershipRequest.State.PUBLISHED,
+    PartnershipRequest.State.CLOSED,
+    PartnershipRequest.State.EXPIRED,
+)
+
+
 class RequestEvent(models.Model):
     """One move of a request through its workflow: the audit trail staff and owners see."""
 
@@ -188,6 +218,12 @@ class RequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.request_id}: {self.from_state} -> {self.to_state}"
+
+
+class ExpressionOfInterestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The set form of `partnerships.view_interest`: interests in requests `user` sees."""
+        return self.filter(request__in=PartnershipRequest.objects.visible_to(user))
 
 
 class ExpressionOfInterest(models.Model):
@@ -233,6 +269,8 @@ class ExpressionOfInterest(models.Model):
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+
+    objects = ExpressionOfInterestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

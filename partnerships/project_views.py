@@ -9,23 +9,18 @@ originating request is linked only for signed-in people (requests are for member
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
-from members.rules import is_member
+from core.pagination import ForgivingPaginationMixin
+from members.access import may, require
 from partnerships.filters import ProjectFilterSet
 from partnerships.models import PartnershipRequest, Project
-from partnerships.projects import (
-    may_record_project,
-    project_from_request,
-    project_initial,
-    recordable_requests,
-)
+from partnerships.projects import project_from_request, project_initial, recordable_requests
 
 PAGE_SIZE = 20
 
@@ -37,7 +32,7 @@ def projects_for_display():
     ).prefetch_related("cooperatives", "bodies")
 
 
-class ProjectListView(ListView):
+class ProjectListView(ForgivingPaginationMixin, ListView):
     template_name = "partnerships/project_list.html"
     context_object_name = "projects"
     paginate_by = PAGE_SIZE
@@ -46,12 +41,6 @@ class ProjectListView(ListView):
         self.filterset = ProjectFilterSet(self.request.GET or None, queryset=projects_for_display())
         # Invalid values are reported on the form; the valid ones still filter.
         return self.filterset.qs
-
-    def paginate_queryset(self, queryset, page_size):
-        # A malformed or too large page number shows the first or last page, not an error.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filterset=self.filterset, **kwargs)
@@ -110,8 +99,13 @@ class ProjectForm(forms.ModelForm):
 
 
 class ProjectFromRequestView(LoginRequiredMixin, FormView):
-    """The owner (an editor or administrator, or staff) records its request as a project."""
+    """The owner (an editor or administrator, or staff) records its request as a project.
 
+    The rule is `partnerships.record_project`; who learns what on refusal differs by case,
+    so the view asks in that order itself (see `dispatch`).
+    """
+
+    permission_required = "partnerships.record_project"
     template_name = "partnerships/project_form.html"
     form_class = ProjectForm
 
@@ -122,14 +116,13 @@ class ProjectFromRequestView(LoginRequiredMixin, FormView):
             PartnershipRequest.objects.select_related("owner", "call"), pk=kwargs["pk"]
         )
         existing = Project.objects.filter(origin_request=partnership).first()
-        if existing is not None and may_record_project(request.user, partnership):
+        if existing is not None and may(request.user, self.permission_required, partnership):
             # A second submit of the form, or a stale link: show the project it became.
             messages.info(request, _("This request has already been recorded as a project."))
             return redirect(existing)
         if not recordable_requests().filter(pk=partnership.pk).exists():
             # Outsiders learn nothing about a request they may not see; the owner is told why.
-            if not (request.user.is_staff or is_member(request.user, partnership.owner)):
-                raise Http404
+            require(request.user, "partnerships.view_timeline", partnership, hide=True)
             messages.error(
                 request,
                 _(
@@ -137,11 +130,10 @@ class ProjectFromRequestView(LoginRequiredMixin, FormView):
                 ),
             )
             return redirect(partnership)
-        if not may_record_project(request.user, partnership):
+        if not may(request.user, self.permission_required, partnership):
             # Someone who may not even see the request must not learn that it exists.
-            if not request.user.has_perm("partnerships.view_request", partnership):
-                raise Http404
-            raise PermissionDenied
+            require(request.user, "partnerships.view_request", partnership, hide=True)
+            require(request.user, self.permission_required, partnership)
         self.partnership = partnership
         return super().dispatch(request, *args, **kwargs)
 

@@ -8,10 +8,10 @@ form cannot create two.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from members.rules import is_coop_editor
+from core.slugs import unique_slug
+from members.access import may
 from partnerships.models import ExpressionOfInterest, PartnershipRequest, Project
 
 SLUG_MAX = 190  # leaves room for "-<n>" within the 200 characters of the column
@@ -39,13 +39,6 @@ def recordable_requests():
     )
 
 
-def may_record_project(user, request):
-    """The owner cooperative's editors and administrators, and staff (acting for it)."""
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or is_coop_editor(user, request.owner)
-
-
 def project_initial(request):
     """Form values suggested from the request: title, summary, kind and sought countries."""
     return {
@@ -55,16 +48,6 @@ def project_initial(request):
         "status": Project.Status.SUBMITTED if request.call_id else Project.Status.RUNNING,
         "countries": [country.code for country in request.sought_countries],
     }
-
-
-def unique_project_slug(acronym, title):
-    base = slugify(acronym or title)[:SLUG_MAX].strip("-") or "project"
-    taken = set(Project.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, number = base, 2
-    while slug in taken:
-        slug = f"{base}-{number}"
-        number += 1
-    return slug
 
 
 def project_from_request(*, request, by, **fields):
@@ -82,7 +65,7 @@ def project_from_request(*, request, by, **fields):
     with transaction.atomic():
         # Lock the request: a second submit waits here and then finds the project.
         request = PartnershipRequest.objects.select_for_update().get(pk=request.pk)
-        if not may_record_project(by, request):
+        if not may(by, "partnerships.record_project", request):
             raise PermissionDenied
         if Project.objects.filter(origin_request=request).exists():
             raise ValidationError(_("This request has already been recorded as a project."))
@@ -102,7 +85,12 @@ def project_from_request(*, request, by, **fields):
         fields.pop("slug", None)
         project = Project(
             **fields,
-            slug=unique_project_slug(fields.get("acronym", ""), fields.get("title", "")),
+            slug=unique_slug(
+                Project.objects.all(),
+                fields.get("acronym", "") or fields.get("title", ""),
+                fallback="project",
+                max_length=SLUG_MAX,
+            ),
             call_id=request.call_id,
             lead_cooperative_id=request.owner_id,
             origin_request=request,

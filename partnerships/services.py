@@ -13,15 +13,16 @@ Contact details (the cooperatives' emails, phones and contact people, and the em
 person who wrote or answered) go only into the emails sent after an acceptance.
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from innovacoop import mail
-from innovacoop.models import User
-from members.models import Cooperative, Membership
+from core import mail
+from core.language import language_of
+from core.links import absolute_url
+from core.models import User
+from members.rules import ACTING_ROLES, cooperatives_acted_for
 from partnerships.models import ExpressionOfInterest, PartnershipRequest, RequestEvent
 
 State = PartnershipRequest.State
@@ -42,21 +43,13 @@ EDITABLE_FIELDS = (
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _absolute(path):
-    return settings.SITE_URL + path
-
-
-def _language(user):
-    return user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def people_acting_for(cooperative, *, also=None):
     """Active editors and administrators of `cooperative`, plus `also` (the person who acted)."""
     people = list(
         User.objects.filter(
             is_active=True,
             memberships__cooperative=cooperative,
-            memberships__role__in=(Membership.Role.EDITOR, Membership.Role.ADMIN),
+            memberships__role__in=ACTING_ROLES,
         )
         .distinct()
         .order_by("pk")
@@ -75,7 +68,7 @@ def contact_details(cooperative, person=None):
         "contacts": list(cooperative.contacts.all()),
         "person_name": person.get_full_name() if person else "",
         "person_email": person.email if person else "",
-        "url": _absolute(cooperative.get_absolute_url()),
+        "url": absolute_url(cooperative.get_absolute_url()),
     }
 
 
@@ -87,7 +80,7 @@ def _emails(people, *, key, kind, template, context):
             to_email=person.email,
             template=template,
             context={"user": person, **context},
-            language=_language(person),
+            language=language_of(person),
             recipient=person,
         )
         for person in people
@@ -146,8 +139,8 @@ def _notify_owner(request, event):
                 "request": request,
                 "event": event,
                 "to_state": event.to_state,
-                "url": _absolute(request.get_absolute_url()),
-                "mine_url": _absolute("/partnerships/mine/"),
+                "url": absolute_url(request.get_absolute_url()),
+                "mine_url": absolute_url("/partnerships/mine/"),
             },
         )
     )
@@ -277,14 +270,7 @@ def requests_expire(*, now=None):
 
 def interest_cooperatives(user, request):
     """Cooperatives `user` may express interest for on `request` (never its owner)."""
-    if user.is_staff:
-        cooperatives = Cooperative.objects.active()
-    else:
-        cooperatives = Cooperative.objects.filter(
-            memberships__user=user,
-            memberships__role__in=(Membership.Role.EDITOR, Membership.Role.ADMIN),
-        )
-    return cooperatives.exclude(pk=request.owner_id).order_by("legal_name")
+    return cooperatives_acted_for(user).exclude(pk=request.owner_id).order_by("legal_name")
 
 
 def _interest_context(interest):
@@ -292,7 +278,7 @@ def _interest_context(interest):
     return {
         "interest": interest,
         "request": request,
-        "url": _absolute(request.get_absolute_url()),
+        "url": absolute_url(request.get_absolute_url()),
     }
 
 

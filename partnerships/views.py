@@ -1,77 +1,59 @@
 """Pages of partnership requests and expressions of interest.
 
-Views read input, ask `partnerships.rules`, call `partnerships.services`, add a message and
-redirect. A request the person may not see answers 404 (its existence is not confirmed); a
-visible request the person may not act on answers 403.
+Views read input, ask `partnerships.rules` (through `members.access`), call
+`partnerships.services`, add a message and redirect. A request the person may not see
+answers 404 (its existence is not confirmed); a visible request the person may not act on
+answers 403. Who may open which URL: the table in `partnerships/rules.py`.
 """
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
+from core.pagination import ForgivingPaginationMixin
 from funding.models import Call
-from members.models import Cooperative, Membership
+from members.access import PermissionRequiredMixin, get_visible_or_404, may, permission_required
+from members.current import chosen_cooperative_id
+from members.rules import cooperatives_acted_for, member_cooperative_ids
 from partnerships import services
 from partnerships.filters import RequestFilterSet
 from partnerships.forms import CloseForm, DeclineForm, InterestForm, RequestForm, ReturnForm
 from partnerships.models import ExpressionOfInterest, PartnershipRequest, RequestEvent
-from partnerships.rules import acting_cooperative_ids
-
-CURRENT_COOPERATIVE_KEY = "portal_cooperative"  # the portal's choice (portal.views)
-
-
-def may(user, permission, obj=None):
-    """Ask the rule itself: Django's `user.has_perm` says yes to superusers whatever the
-    state, and these rules depend on the state (a published request is not editable)."""
-    return rules.has_perm(permission, user, obj)
 
 
 def _error_text(error):
     return " ".join(error.messages)
 
 
-def _require_browse(user):
-    if not may(user, "partnerships.browse_requests"):
-        raise PermissionDenied
-
-
 def visible_request(user, pk):
-    """The request at `pk` if `user` may see it; 404 otherwise."""
-    request = get_object_or_404(
-        PartnershipRequest.objects.select_related("owner", "call", "created_by"), pk=pk
+    """The request at `pk` if `user` may see it (`partnerships.view_request`); 404 otherwise."""
+    return get_visible_or_404(
+        PartnershipRequest.objects.select_related("owner", "call", "created_by"), user, pk=pk
     )
-    if not may(user, "partnerships.view_request", request):
-        raise Http404
-    return request
+
+
+def _visible_request(request, pk):
+    return visible_request(request.user, pk)
 
 
 def acting_cooperatives(user):
-    """Cooperatives the person may post requests for: editor/admin ones; all for staff."""
-    if user.is_staff:
-        return Cooperative.objects.active().order_by("legal_name")
-    return Cooperative.objects.filter(pk__in=acting_cooperative_ids(user)).order_by("legal_name")
+    """Cooperatives the person may post requests for, by name."""
+    return cooperatives_acted_for(user).order_by("legal_name")
 
 
-class RequestListView(LoginRequiredMixin, ListView):
+class RequestListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
     """Published requests, filtered by kind, sector, theme, country, call and words."""
 
+    permission_required = "partnerships.browse_requests"
     template_name = "partnerships/request_list.html"
     context_object_name = "requests"
     paginate_by = 20
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require_browse(request.user)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         self.filterset = RequestFilterSet(self.request.GET)
@@ -92,29 +74,27 @@ class RequestListView(LoginRequiredMixin, ListView):
             .order_by("-published_at", "-pk")
         )
 
-    def paginate_queryset(self, queryset, page_size):
-        # A malformed or huge page number shows the first or the last page, never an error.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
             filterset=self.filterset,
             query_string=query.urlencode(),
-            can_post=self.request.user.is_staff or bool(acting_cooperative_ids(self.request.user)),
+            can_post=may(self.request.user, "partnerships.post_requests"),
             **kwargs,
         )
 
 
-class RequestDetailView(LoginRequiredMixin, DetailView):
+class RequestDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "partnerships.view_request"
     template_name = "partnerships/request_detail.html"
     context_object_name = "partnership"
 
-    def get_object(self, queryset=None):
+    def get_permission_object(self):
         return visible_request(self.request.user, self.kwargs["pk"])
+
+    def get_object(self, queryset=None):
+        return self.permission_object
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**detail_context(self.request, self.object), **kwargs)
@@ -145,9 +125,7 @@ def detail_context(http_request, partnership, *, interest_form=None):
         context["received_interests"] = list(
             interests.prefetch_related("cooperative__contacts").order_by("created_at")
         )
-    own = set(acting_cooperative_ids(user)) | set(
-        Membership.objects.filter(user=user).values_list("cooperative_id", flat=True)
-    )
+    own = member_cooperative_ids(user)
     sent = [
         interest
         for interest in interests.filter(cooperative_id__in=own)
@@ -163,8 +141,8 @@ def detail_context(http_request, partnership, *, interest_form=None):
         )
         if interest_form is None and cooperatives.exists():
             interest_form = InterestForm(cooperatives=cooperatives, request=partnership)
-            if not user.is_staff:
-                chosen = http_request.session.get(CURRENT_COOPERATIVE_KEY)
+            if not may(user, "members.act_for_any_cooperative"):
+                chosen = chosen_cooperative_id(http_request)
                 if chosen and cooperatives.filter(pk=chosen).exists():
                     interest_form.initial["cooperative"] = chosen
     context["interest_form"] = interest_form
@@ -173,10 +151,8 @@ def detail_context(http_request, partnership, *, interest_form=None):
 
 @login_required
 @require_POST
-def interest_create(request, pk):
-    partnership = visible_request(request.user, pk)
-    if not may(request.user, "partnerships.express_interest", partnership):
-        raise PermissionDenied
+@permission_required("partnerships.express_interest", fn=_visible_request, pass_as="partnership")
+def interest_create(request, pk, partnership):
     form = InterestForm(
         request.POST,
         cooperatives=services.interest_cooperatives(request.user, partnership),
@@ -203,7 +179,7 @@ def interest_create(request, pk):
     return render(request, "partnerships/request_detail.html", context, status=200)
 
 
-class RequestFormMixin(LoginRequiredMixin):
+class RequestFormMixin:
     template_name = "partnerships/request_form.html"
 
     def after_save(self, partnership):
@@ -226,16 +202,14 @@ class RequestFormMixin(LoginRequiredMixin):
         return render(self.request, self.template_name, {"form": form, **extra})
 
 
-class RequestCreateView(RequestFormMixin, TemplateView):
+class RequestCreateView(PermissionRequiredMixin, RequestFormMixin, TemplateView):
     """New request; ?call=<slug> fills it in from a funding call."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.cooperatives = acting_cooperatives(request.user)
-        if not self.cooperatives.exists():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission_required = "partnerships.post_requests"
+
+    @property
+    def cooperatives(self):
+        return acting_cooperatives(self.request.user)
 
     def initial_from_call(self):
         slug = self.request.GET.get("call")
@@ -258,7 +232,7 @@ class RequestCreateView(RequestFormMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         initial, call = self.initial_from_call()
-        chosen = request.session.get(CURRENT_COOPERATIVE_KEY)
+        chosen = chosen_cooperative_id(request)
         if chosen and self.cooperatives.filter(pk=chosen).exists():
             initial["owner"] = chosen
         form = RequestForm(initial=initial, cooperatives=self.cooperatives)
@@ -278,14 +252,12 @@ class RequestCreateView(RequestFormMixin, TemplateView):
         return self.render_form(form)
 
 
-class RequestUpdateView(RequestFormMixin, TemplateView):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.partnership = visible_request(request.user, kwargs["pk"])
-        if not may(request.user, "partnerships.change_request", self.partnership):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class RequestUpdateView(PermissionRequiredMixin, RequestFormMixin, TemplateView):
+    permission_required = "partnerships.change_request"
+
+    def get_permission_object(self):
+        self.partnership = visible_request(self.request.user, self.kwargs["pk"])
+        return self.partnership
 
     def get(self, request, *args, **kwargs):
         form = RequestForm(instance=self.partnership)
@@ -308,17 +280,14 @@ class RequestUpdateView(RequestFormMixin, TemplateView):
         return self.render_form(form, partnership=self.partnership)
 
 
-class MyRequestsView(LoginRequiredMixin, TemplateView):
+class MyRequestsView(PermissionRequiredMixin, TemplateView):
     """The requests of the person's cooperatives in every state, and their interests."""
 
+    permission_required = "members.use_portal"
     template_name = "partnerships/request_mine.html"
 
     def get_context_data(self, **kwargs):
-        own = list(
-            Membership.objects.filter(user=self.request.user).values_list(
-                "cooperative_id", flat=True
-            )
-        )
+        own = list(member_cooperative_ids(self.request.user))
         requests = (
             PartnershipRequest.objects.of_cooperatives(own)
             .select_related("owner", "call")
@@ -344,7 +313,7 @@ class MyRequestsView(LoginRequiredMixin, TemplateView):
             requests=requests,
             sent_interests=sent,
             received_interests=received,
-            can_post=self.request.user.is_staff or bool(acting_cooperative_ids(self.request.user)),
+            can_post=may(self.request.user, "partnerships.post_requests"),
             **kwargs,
         )
 
@@ -352,9 +321,9 @@ class MyRequestsView(LoginRequiredMixin, TemplateView):
 # --- One-button actions -------------------------------------------------------------------------
 
 
-def _act(request, pk, action, success, **kwargs):
-    """Run a service on a visible request; its refusal becomes a message, not an error page."""
-    partnership = visible_request(request.user, pk)
+def _act(request, partnership, action, success, **kwargs):
+    """Run a service on a visible request; a move the state does not allow becomes a message,
+    one the person may not make a 403 (the service asks the rules)."""
     try:
         action(request=partnership, by=request.user, **kwargs)
     except ValidationError as error:
@@ -366,10 +335,11 @@ def _act(request, pk, action, success, **kwargs):
 
 @login_required
 @require_POST
-def request_submit(request, pk):
+@permission_required("partnerships.view_request", fn=_visible_request, pass_as="partnership")
+def request_submit(request, pk, partnership):
     return _act(
         request,
-        pk,
+        partnership,
         services.request_submit,
         _("The request has been submitted: INNOVACOOP staff will review it."),
     )
@@ -377,10 +347,11 @@ def request_submit(request, pk):
 
 @login_required
 @require_POST
-def request_approve(request, pk):
+@permission_required("partnerships.view_request", fn=_visible_request, pass_as="partnership")
+def request_approve(request, pk, partnership):
     return _act(
         request,
-        pk,
+        partnership,
         services.request_approve,
         _("The request is published: members can now express their interest."),
     )
@@ -388,17 +359,15 @@ def request_approve(request, pk):
 
 @login_required
 @require_POST
-def request_return(request, pk):
+@permission_required("partnerships.moderate_request", fn=_visible_request, pass_as="partnership")
+def request_return(request, pk, partnership):
     form = ReturnForm(request.POST)
-    if not may(request.user, "partnerships.moderate_request"):
-        visible_request(request.user, pk)  # 404 first for what the person cannot see
-        raise PermissionDenied
     if not form.is_valid():
         messages.error(request, _("Say why the request is returned: the owner will read it."))
         return redirect("partnerships:request-detail", pk=pk)
     return _act(
         request,
-        pk,
+        partnership,
         services.request_return,
         _("The request has been returned to its owner."),
         reason=form.cleaned_data["reason"],
@@ -407,15 +376,15 @@ def request_return(request, pk):
 
 @login_required
 @require_POST
-def request_close(request, pk):
+@permission_required("partnerships.view_request", fn=_visible_request, pass_as="partnership")
+def request_close(request, pk, partnership):
     form = CloseForm(request.POST)
     if not form.is_valid():
-        visible_request(request.user, pk)
         messages.error(request, _("Choose why the request is closed."))
         return redirect("partnerships:request-detail", pk=pk)
     return _act(
         request,
-        pk,
+        partnership,
         services.request_close,
         _("The request has been closed."),
         outcome=form.cleaned_data["outcome"],
@@ -423,19 +392,19 @@ def request_close(request, pk):
     )
 
 
-def _interest_for(user, pk):
-    interest = get_object_or_404(
-        ExpressionOfInterest.objects.select_related("request", "request__owner"), pk=pk
+def _visible_interest(request, pk):
+    """The expression of interest at `pk` if its request is visible to the person; 404 else."""
+    return get_visible_or_404(
+        ExpressionOfInterest.objects.select_related("request", "request__owner"),
+        request.user,
+        pk=pk,
     )
-    if not may(user, "partnerships.view_request", interest.request):
-        raise Http404
-    return interest
 
 
 @login_required
 @require_POST
-def interest_accept(request, pk):
-    interest = _interest_for(request.user, pk)
+@permission_required("partnerships.answer_interest", fn=_visible_interest, pass_as="interest")
+def interest_accept(request, pk, interest):
     try:
         services.interest_accept(interest=interest, by=request.user)
     except ValidationError as error:
@@ -453,8 +422,8 @@ def interest_accept(request, pk):
 
 @login_required
 @require_POST
-def interest_decline(request, pk):
-    interest = _interest_for(request.user, pk)
+@permission_required("partnerships.answer_interest", fn=_visible_interest, pass_as="interest")
+def interest_decline(request, pk, interest):
     form = DeclineForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:

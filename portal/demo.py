@@ -1,22 +1,22 @@
 """Demo data of the portal: a demo person follows a few demo calls.
 
-Runs after members and funding (their people and calls must exist). Idempotent.
+The follows are in `portal/demo_data/invented.yaml`. Runs after members and funding (their
+people and calls must exist); a person or call not loaded is skipped. Idempotent.
 """
 
-from funding.models import Call, Follow
-from innovacoop.models import User
-
-# Giulia Ferri (administrator of Nodo Digitale) follows calls that fit her cooperative.
-DEMO_FOLLOWER = "giulia.ferri@coop.example"
-DEMO_FOLLOWED_CALLS = ["interreg-europe-fifth-call", "er-fesr-ricerca-industriale"]
+from core import demo_loader
+from funding.models import Follow
 
 
 def load():
-    person = User.objects.filter(email=DEMO_FOLLOWER).first()
-    if person is None:
-        return {}
-    follows = 0
-    for call in Call.objects.filter(slug__in=DEMO_FOLLOWED_CALLS):
-        Follow.objects.get_or_create(user=person, call=call)
+    data = demo_loader.read("portal", demo_loader.INVENTED, today=None)
+    lookups = demo_loader.Lookups()
+    follows, people = 0, 0
+    for record in data["funding.Follow"]:
+        values, _many = demo_loader.values_of(Follow, record, lookups)
+        people += values["user"] is not None
+        if values["user"] is None or values["call"] is None:
+            continue
+        demo_loader.save(Follow, record, lookups, lookup=["user", "call"])
         follows += 1
-    return {"followed calls": follows}
+    return {"followed calls": follows} if people else {}

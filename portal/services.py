@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import Delivery
 from funding.models import (
     AlertPreference,
     Call,
@@ -25,7 +26,6 @@ from funding.models import (
     Follow,
     SavedSearch,
 )
-from innovacoop.models import Delivery
 from members.models import Cooperative, Invitation, Membership
 from members.services import cooperatives_held_by
 from networks.models import Body
@@ -412,7 +412,7 @@ def _deliveries_of(user):
     return Delivery.objects.filter(Q(recipient=user) | Q(to_email__iexact=user.email))
 
 
-@export_section("emails", "innovacoop.Delivery.recipient")
+@export_section("emails", "core.Delivery.recipient")
 def _emails(user):
     return [
         {

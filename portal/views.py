@@ -4,20 +4,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView, UpdateView
 
+from core.models import User
 from funding.models import Call, Deadline
-from innovacoop.adapters import INVITATION_SESSION_KEY
-from innovacoop.models import User
 from matches import readers
+from members.access import PermissionRequiredMixin, permission_required, require
+from members.current import choose_cooperative, current_membership
 from members.models import Cooperative, Invitation, Membership
 from members.rules import forget_roles
 from members.services import (
@@ -31,6 +31,7 @@ from members.services import (
 )
 from partnerships.matching import hidden_calls
 from partnerships.models import ExpressionOfInterest, PartnershipRequest
+from portal.adapters import INVITATION_SESSION_KEY
 from portal.forms import (
     AccountDeleteForm,
     AccountForm,
@@ -40,41 +41,38 @@ from portal.forms import (
 )
 from portal.services import account_delete, account_deletion_refusal, account_export
 
-CURRENT_COOPERATIVE_KEY = "portal_cooperative"
 MATCH_LIMIT = 10
 PARTNERSHIP_LIMIT = 5
 
 
-def cooperative_for(request, slug, permission):
-    """The cooperative at `slug` if the person may `permission` it.
-
-    Another cooperative's private page answers 404 (its existence is not confirmed); a
-    member without the role answers 403.
-    """
+def private_cooperative(request, slug, **kwargs):
+    """The cooperative at `slug` if the person may see its private pages
+    (`members.view_members`): another cooperative's answers 404 (its existence is not
+    confirmed); the permission of the page itself answers 403 after."""
     cooperative = get_object_or_404(Cooperative, slug=slug)
-    user = request.user
-    if not user.has_perm("members.view_members", cooperative):
-        raise Http404
-    if not user.has_perm(permission, cooperative):
-        raise PermissionDenied
+    require(request.user, "members.view_members", cooperative, hide=True)
     return cooperative
 
 
-class CooperativePermissionMixin(LoginRequiredMixin):
+def _membership_of(request, slug, pk):
+    cooperative = private_cooperative(request, slug)
+    return get_object_or_404(
+        Membership.objects.select_related("cooperative", "user"), pk=pk, cooperative=cooperative
+    )
+
+
+class CooperativePermissionMixin(PermissionRequiredMixin):
     """Views of one cooperative (slug in the URL), guarded by one rules permission."""
 
-    permission_required = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.cooperative = cooperative_for(request, kwargs["slug"], self.permission_required)
-        return super().dispatch(request, *args, **kwargs)
+    def get_permission_object(self):
+        self.cooperative = private_cooperative(self.request, self.kwargs["slug"])
+        return self.cooperative
 
 
-class DashboardView(LoginRequiredMixin, TemplateView):
+class DashboardView(PermissionRequiredMixin, TemplateView):
     """The signed-in person's portal: their cooperatives, followed calls, calls that fit."""
 
+    permission_required = "members.use_portal"
     template_name = "portal/dashboard.html"
 
     def get_context_data(self, **kwargs):
@@ -85,7 +83,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             .prefetch_related("cooperative__themes", "cooperative__sectors")
             .order_by("cooperative__legal_name")
         )
-        current = self.current_membership(memberships)
+        current = current_membership(self.request, memberships)
         followed = list(
             Call.objects.with_status()
             .filter(follows__user=user)
@@ -112,13 +110,6 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             **kwargs,
         )
 
-    def current_membership(self, memberships):
-        chosen = self.request.session.get(CURRENT_COOPERATIVE_KEY)
-        for membership in memberships:
-            if membership.cooperative_id == chosen:
-                return membership
-        return memberships[0] if memberships else None
-
 
 def partnership_summary(cooperative, limit=PARTNERSHIP_LIMIT):
     """The cooperative's latest requests (state, interest count) and the expressions of
@@ -141,13 +132,18 @@ def partnership_summary(cooperative, limit=PARTNERSHIP_LIMIT):
     return {"requests": requests, "sent": sent, "received": received}
 
 
+def _own_cooperative(request):
+    """The cooperative the form names among the person's own (404 for any other)."""
+    return get_object_or_404(
+        Cooperative.objects.of_member(request.user), slug=request.POST.get("cooperative", "")
+    )
+
+
 @login_required
 @require_POST
-def switch_cooperative(request):
-    membership = get_object_or_404(
-        Membership, user=request.user, cooperative__slug=request.POST.get("cooperative", "")
-    )
-    request.session[CURRENT_COOPERATIVE_KEY] = membership.cooperative_id
+@permission_required("portal.switch_cooperative", fn=_own_cooperative, pass_as="cooperative")
+def switch_cooperative(request, cooperative):
+    choose_cooperative(request, cooperative.pk)
     return redirect("portal:dashboard")
 
 
@@ -221,8 +217,7 @@ class CooperativeMembersView(CooperativePermissionMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("members.manage_members", self.cooperative):
-            raise PermissionDenied
+        require(request.user, "members.manage_members", self.cooperative)
         form = InvitationForm(request.POST)
         if form.is_valid():
             try:
@@ -251,8 +246,8 @@ def _members_redirect(cooperative):
 
 @login_required
 @require_POST
-def membership_role(request, slug, pk):
-    cooperative = cooperative_for(request, slug, "members.manage_members")
+@permission_required("members.manage_members", fn=private_cooperative, pass_as="cooperative")
+def membership_role(request, slug, pk, cooperative):
     membership = get_object_or_404(Membership, pk=pk, cooperative=cooperative)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -272,13 +267,11 @@ def membership_role(request, slug, pk):
 
 @login_required
 @require_POST
-def membership_delete(request, slug, pk):
+@permission_required("members.remove_membership", fn=_membership_of, pass_as="membership")
+def membership_delete(request, slug, pk, membership):
     """An administrator removes a member; any member may remove themself (leave)."""
-    cooperative = cooperative_for(request, slug, "members.view_members")
-    membership = get_object_or_404(Membership, pk=pk, cooperative=cooperative)
+    cooperative = membership.cooperative
     leaving = membership.user_id == request.user.pk
-    if not leaving and not request.user.has_perm("members.manage_members", cooperative):
-        raise PermissionDenied
     try:
         membership_remove(membership=membership)
     except ValidationError as error:
@@ -295,8 +288,8 @@ def membership_delete(request, slug, pk):
 
 @login_required
 @require_POST
-def invitation_withdraw(request, slug, pk):
-    cooperative = cooperative_for(request, slug, "members.manage_members")
+@permission_required("members.manage_members", fn=private_cooperative, pass_as="cooperative")
+def invitation_withdraw(request, slug, pk, cooperative):
     invitation = get_object_or_404(Invitation, pk=pk, cooperative=cooperative)
     if invitation_revoke(invitation=invitation):
         messages.success(
@@ -358,7 +351,7 @@ def invitation_accept_view(request, token):
                 status=410,
             )
         request.session.pop(INVITATION_SESSION_KEY, None)
-        request.session[CURRENT_COOPERATIVE_KEY] = invitation.cooperative_id
+        choose_cooperative(request, invitation.cooperative_id)
         messages.success(
             request,
             _("Welcome to %(cooperative)s.") % {"cooperative": invitation.cooperative},
@@ -368,7 +361,8 @@ def invitation_accept_view(request, token):
     return render(request, "portal/invitation.html", context)
 
 
-class AccountView(LoginRequiredMixin, UpdateView):
+class AccountView(PermissionRequiredMixin, UpdateView):
+    permission_required = "members.use_portal"
     template_name = "portal/account.html"
     form_class = AccountForm
 
@@ -393,7 +387,7 @@ class AccountView(LoginRequiredMixin, UpdateView):
         return response
 
 
-@login_required
+@permission_required("members.use_portal")
 def account_export_view(request):
     data = account_export(user=request.user)
     response = HttpResponse(
@@ -403,7 +397,7 @@ def account_export_view(request):
     return response
 
 
-@login_required
+@permission_required("members.use_portal")
 def account_delete_view(request):
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -32,11 +32,12 @@ from django.http import QueryDict  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core import mail  # noqa: E402
+from core.batching import chunked  # noqa: E402
+from core.models import Delivery, User  # noqa: E402
 from funding import alerts  # noqa: E402
 from funding import demo as funding_demo  # noqa: E402
 from funding.models import AlertDispatch, Call, DigestRun, Programme, SavedSearch  # noqa: E402
-from innovacoop import mail  # noqa: E402
-from innovacoop.models import Delivery, User  # noqa: E402
 from members.models import Theme  # noqa: E402
 
 USERS = int(os.environ.get("BENCH_USERS", 10_000))
@@ -160,7 +161,7 @@ def main():
     emails = 0
     # As funding.send_digests does: match the distinct queries once, then build the chunks.
     matches = alerts.digest_matches("weekly", at=now)
-    for batch in alerts.chunked(user_ids, alerts.CHUNK_SIZE):
+    for batch in chunked(user_ids, alerts.CHUNK_SIZE):
         emails += alerts.digests_build(frequency="weekly", user_ids=batch, at=now, matches=matches)
     seconds = time.perf_counter() - started
     print(

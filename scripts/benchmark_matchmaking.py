@@ -40,9 +40,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core import mail  # noqa: E402
+from core.batching import chunked  # noqa: E402
+from core.models import Delivery, User  # noqa: E402
 from funding.models import ApplicantType  # noqa: E402
-from innovacoop import mail  # noqa: E402
-from innovacoop.models import Delivery, User  # noqa: E402
 from members.models import Cooperative, Membership, Sector, Theme  # noqa: E402
 from partnerships import digest  # noqa: E402
 from partnerships.models import (  # noqa: E402
@@ -257,7 +258,7 @@ def main():
     with QueryCounter() as queries:
         started = time.perf_counter()
         user_ids = digest.digest_user_ids()
-        chunks = list(digest.chunked(user_ids, digest.CHUNK_SIZE))
+        chunks = list(chunked(user_ids, digest.CHUNK_SIZE))
         emails = 0
         for batch in chunks:
             emails += digest.digests_build(user_ids=batch, at=at)

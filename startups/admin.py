@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from innovacoop.changelist import BoundedDateHierarchyMixin
+from core.changelist import BoundedDateHierarchyMixin
 from startups import services
 from startups.models import (
     Application,

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from members.filters import SectorChoiceFilter
-from members.models import Sector, Theme
+from members.models import Theme
 from startups.models import Application, Kind, Startup
 
 
@@ -22,12 +22,7 @@ class StartupFilterSet(BootstrapFilterSet):
     stage = django_filters.ChoiceFilter(
         label=_("Stage"), choices=Startup.Stage.choices, empty_label=_("All stages")
     )
-    sector = SectorChoiceFilter(
-        label=_("Sector"),
-        queryset=Sector.objects.all(),
-        method="filter_sector",
-        empty_label=_("All sectors"),
-    )
+    sector = SectorChoiceFilter(label=_("Sector"), empty_label=_("All sectors"))
     theme = django_filters.ModelChoiceFilter(
         label=_("Innovation theme"),
         field_name="themes",
@@ -40,11 +35,6 @@ class StartupFilterSet(BootstrapFilterSet):
         model = Startup
         fields = []
 
-    def filter_sector(self, queryset, name, sector):
-        if sector.is_section:
-            return queryset.filter(sector__section=sector)
-        return queryset.filter(sector=sector)
-
 
 class ApplicationFilterSet(BootstrapFilterSet):
     stage = django_filters.ChoiceFilter(
@@ -53,18 +43,8 @@ class ApplicationFilterSet(BootstrapFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Kind.choices, empty_label=_("All kinds")
     )
-    sector = SectorChoiceFilter(
-        label=_("Sector"),
-        queryset=Sector.objects.all(),
-        method="filter_sector",
-        empty_label=_("All sectors"),
-    )
+    sector = SectorChoiceFilter(label=_("Sector"), empty_label=_("All sectors"))
 
     class Meta:
         model = Application
         fields = []
-
-    def filter_sector(self, queryset, name, sector):
-        if sector.is_section:
-            return queryset.filter(sector__section=sector)
-        return queryset.filter(sector=sector)

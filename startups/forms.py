@@ -51,17 +51,6 @@ class ApplicationForm(forms.ModelForm):
             "Optional: the university or research centre of an academic spinoff."
         )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("parent_cooperative") and data.get("parent_body"):
-            raise forms.ValidationError(
-                _(
-                    "Choose a parent cooperative or a parent university or research centre, "
-                    "not both."
-                )
-            )
-        return data
-
     def application_data(self):
         """The application's own fields, for `application_submit`."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

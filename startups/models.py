@@ -4,6 +4,7 @@ An application moves through a pipeline (see `startups.services.TRANSITIONS`); e
 an `ApplicationEvent`. An accepted application becomes (or is linked to) a `Startup`.
 """
 
+import rules
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,31 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from innovacoop.i18n import localized
+from members.models import Vocabulary
 
 # Parent bodies a startup (or a mentor) may come from: universities and research centres.
 ACADEMIC_BODY_KINDS = ("university", "research_centre")
 
 
-class Need(models.Model):
+class Need(Vocabulary):
     """What a startup needs (funding, mentoring...): rows loaded by a data migration."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_it = models.CharField(_("name (Italian)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
+    class Meta(Vocabulary.Meta):
         verbose_name = _("need")
         verbose_name_plural = _("needs")
-        ordering = ["position", "code"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        return localized(self)
 
 
 class Kind(models.TextChoices):
@@ -48,16 +36,60 @@ class Kind(models.TextChoices):
     COMMUNITY_COOPERATIVE = "community_cooperative", _("Community cooperative")
 
 
-def one_parent_at_most():
-    return Q(parent_cooperative__isnull=True) | Q(parent_body__isnull=True)
+ONE_PARENT_AT_MOST = _(
+    "Choose a parent cooperative or a parent university or research centre, not both."
+)
+
+
+class ParentOrganisation(models.Model):
+    """Where a startup comes from, on the startup and on the application that founds it: a
+    member cooperative or a university or research centre, one of them at most.
+
+    A model declares the two fields with `parent_fields` where they stand among its own
+    (its forms list them in that order), with its reverse name on Cooperative and Body.
+    """
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent_cooperative__isnull=True) | Q(parent_body__isnull=True),
+                name="%(class)s_one_parent_at_most",
+                violation_error_message=ONE_PARENT_AT_MOST,
+            )
+        ]
+
+    @staticmethod
+    def parent_fields(related_name):
+        """The parent cooperative and parent body fields, `related_name` on both."""
+        optional = {"on_delete": models.SET_NULL, "null": True, "blank": True}
+        return (
+            models.ForeignKey(
+                "members.Cooperative",
+                verbose_name=_("parent cooperative"),
+                related_name=related_name,
+                **optional,
+            ),
+            models.ForeignKey(
+                "networks.Body",
+                verbose_name=_("parent university or research centre"),
+                related_name=related_name,
+                limit_choices_to={"kind__in": ACADEMIC_BODY_KINDS},
+                **optional,
+            ),
+        )
+
+    @property
+    def parent(self):
+        return self.parent_cooperative or self.parent_body
 
 
 class StartupQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Public startups for everyone; members-only ones for people of member cooperatives
-        and staff (`members.view_members_only`): an account alone, such as a founder's made
-        through the public apply form, is not enough."""
-        if user.has_perm("members.view_members_only"):
+        """The set form of `startups.view_startup`: public startups for everyone; members-only
+        ones for people of member cooperatives and staff (`members.view_members_only`): an
+        account alone, such as a founder's made through the public apply form, is not enough."""
+        if rules.has_perm("members.view_members_only", user):
             return self
         return self.filter(visibility=Startup.Visibility.PUBLIC)
 
@@ -68,7 +100,7 @@ class StartupQuerySet(models.QuerySet):
         )
 
 
-class Startup(models.Model):
+class Startup(ParentOrganisation):
     """A startup or spinoff INNOVACOOP follows."""
 
     Kind = Kind
@@ -94,23 +126,7 @@ class Startup(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    parent_cooperative = models.ForeignKey(
-        "members.Cooperative",
-        verbose_name=_("parent cooperative"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="startups",
-    )
-    parent_body = models.ForeignKey(
-        "networks.Body",
-        verbose_name=_("parent university or research centre"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="startups",
-        limit_choices_to={"kind__in": ACADEMIC_BODY_KINDS},
-    )
+    parent_cooperative, parent_body = ParentOrganisation.parent_fields("startups")
     founders = models.TextField(_("founders"), blank=True, help_text=_("One name per line."))
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
@@ -165,30 +181,16 @@ class Startup(models.Model):
 
     objects = StartupQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ParentOrganisation.Meta):
         verbose_name = _("startup")
         verbose_name_plural = _("startups")
         ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=one_parent_at_most(),
-                name="startup_one_parent_at_most",
-                violation_error_message=_(
-                    "Choose a parent cooperative or a parent university or research centre, "
-                    "not both."
-                ),
-            )
-        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("startups:startup-detail", kwargs={"slug": self.slug})
-
-    @property
-    def parent(self):
-        return self.parent_cooperative or self.parent_body
 
     @property
     def founder_names(self):
@@ -265,7 +267,7 @@ class SupportProgramme(models.Model):
         return self.refusal_reason(today) is None
 
 
-class Application(models.Model):
+class Application(ParentOrganisation):
     """A founding team's application to a support programme."""
 
     class Stage(models.TextChoices):
@@ -319,23 +321,7 @@ class Application(models.Model):
         blank=True,
         related_name="startup_applications",
     )
-    parent_cooperative = models.ForeignKey(
-        "members.Cooperative",
-        verbose_name=_("parent cooperative"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="startup_applications",
-    )
-    parent_body = models.ForeignKey(
-        "networks.Body",
-        verbose_name=_("parent university or research centre"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="startup_applications",
-        limit_choices_to={"kind__in": ACADEMIC_BODY_KINDS},
-    )
+    parent_cooperative, parent_body = ParentOrganisation.parent_fields("startup_applications")
     stage = models.CharField(
         _("stage"), max_length=25, choices=Stage.choices, default=Stage.SUBMITTED, db_index=True
     )
@@ -352,7 +338,7 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    class Meta:
+    class Meta(ParentOrganisation.Meta):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-submitted_at", "-pk"]
@@ -362,14 +348,7 @@ class Application(models.Model):
                 name="one_application_per_person_per_programme",
                 violation_error_message=_("You have already applied to this programme."),
             ),
-            models.CheckConstraint(
-                condition=one_parent_at_most(),
-                name="application_one_parent_at_most",
-                violation_error_message=_(
-                    "Choose a parent cooperative or a parent university or research centre, "
-                    "not both."
-                ),
-            ),
+            *ParentOrganisation.Meta.constraints,
         ]
 
     def __str__(self):

@@ -12,10 +12,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from innovacoop.mail import OutgoingEmail, delivery_enqueue
+from core.mail import OutgoingEmail, delivery_enqueue
+from core.slugs import unique_slug
+from members.access import may
 from startups.models import Application, ApplicationEvent, MentorAssignment, Startup
 
 Stage = Application.Stage
@@ -172,22 +173,13 @@ def application_confirm_email(*, user):
     return submitted
 
 
-def unique_startup_slug(name):
-    base = slugify(name)[:180] or "startup"
-    slug, number = base, 2
-    while Startup.objects.filter(slug=slug).exists():
-        slug = f"{base}-{number}"
-        number += 1
-    return slug
-
-
 def startup_from_application(application):
     """The startup record of an accepted application (created once, from its data)."""
     if application.startup_id:
         return application.startup
     startup = Startup.objects.create(
         name=application.startup_name,
-        slug=unique_startup_slug(application.startup_name),
+        slug=unique_slug(Startup.objects.all(), application.startup_name, fallback="startup"),
         kind=application.kind,
         parent_cooperative=application.parent_cooperative,
         parent_body=application.parent_body,
@@ -212,7 +204,7 @@ def application_transition(*, application, to_stage, by, note="", reason=""):
     Raises PermissionDenied for non-staff, ApplicationError for a move the pipeline does not
     allow, a rejection without a reason, or a stale move (someone moved it meanwhile).
     """
-    if by is None or not by.is_staff:
+    if by is None or not may(by, "startups.manage_applications"):
         raise PermissionDenied(_("Only INNOVACOOP staff can move applications."))
     from_stage = application.stage
     if to_stage not in Stage.values:
@@ -254,7 +246,7 @@ def application_transition(*, application, to_stage, by, note="", reason=""):
 @transaction.atomic
 def mentor_assign(*, mentor, startup, by, since=None):
     """Assign a mentor to a startup (staff only); assigning again changes nothing."""
-    if by is None or not by.is_staff:
+    if by is None or not may(by, "startups.manage_applications"):
         raise PermissionDenied(_("Only INNOVACOOP staff can assign mentors."))
     assignment, _created = MentorAssignment.objects.get_or_create(
         mentor=mentor, startup=startup, defaults={"since": since or timezone.localdate()}

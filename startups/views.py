@@ -6,9 +6,7 @@ from allauth.account.internal.flows.email_verification import send_verification_
 from allauth.core import ratelimit
 from allauth.utils import build_absolute_uri
 from django.contrib import messages
-from django.contrib.auth.mixins import AccessMixin
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
@@ -19,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
+from core import exports
+from core.navigation import safe_next_url
+from core.pagination import ForgivingPaginationMixin
 from funding.matching import MatchProfile, match_calls_for_profile
-from innovacoop import exports
-from innovacoop.navigation import safe_next_url
-from members.views import ForgivingPaginationMixin
+from members.access import PermissionRequiredMixin, may, permission_required
 from startups import services
 from startups.filters import ApplicationFilterSet, StartupFilterSet
 from startups.forms import ApplicationForm, MentorAssignForm, SignupApplicationForm, TransitionForm
@@ -32,28 +31,8 @@ PAGE_SIZE = 20
 MATCHING_CALLS_SHOWN = 5
 
 
-class StaffRequiredMixin(AccessMixin):
-    """Staff only: anonymous visitors go to the sign-in page, members get a 403."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-def staff_required(view):
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+# Staff only: anonymous visitors go to the sign-in page, everyone else gets a 403.
+staff_only = permission_required("startups.manage_applications")
 
 
 class StartupListView(ForgivingPaginationMixin, ListView):
@@ -111,7 +90,7 @@ class StartupDetailView(DetailView):
             themes=tuple(startup.themes.all()),
         )
         return super().get_context_data(
-            is_member=self.request.user.has_perm("members.view_members_only"),
+            is_member=may(self.request.user, "members.view_members_only"),
             matches=match_calls_for_profile(profile, limit=MATCHING_CALLS_SHOWN),
             **kwargs,
         )
@@ -288,9 +267,10 @@ def _board_applications(programme, data):
     return ApplicationFilterSet(data or None, queryset=queryset)
 
 
-class BoardView(StaffRequiredMixin, DetailView):
+class BoardView(PermissionRequiredMixin, DetailView):
     """Staff: a programme's applications in columns per stage, with their moves."""
 
+    permission_required = "startups.manage_applications"
     template_name = "startups/board.html"
     context_object_name = "programme"
     model = SupportProgramme
@@ -333,7 +313,7 @@ class BoardView(StaffRequiredMixin, DetailView):
         )
 
 
-@staff_required
+@staff_only
 def board_export(request, slug):
     """The board's filtered applications as CSV (UTF-8 with BOM, so Excel reads accents)."""
     programme = get_object_or_404(SupportProgramme, slug=slug)
@@ -392,7 +372,7 @@ def _back_to_board(request, application):
 
 
 @require_POST
-@staff_required
+@staff_only
 def application_transition(request, pk):
     """Staff: move an application one step (a POST form on the board card)."""
     application = get_object_or_404(
@@ -422,7 +402,7 @@ def application_transition(request, pk):
 
 
 @require_POST
-@staff_required
+@staff_only
 def mentor_assign(request, pk):
     """Staff: assign a mentor to an accepted or incubating application's startup."""
     application = get_object_or_404(

@@ -1,5 +1,7 @@
 """What a startup can ask for: loaded by a data migration, matched on the code."""
 
+from members.vocabularies import load_vocabulary
+
 NEEDS = [
     ("funding", "Finanziamenti", "Funding"),
     ("mentoring", "Mentoring", "Mentoring"),
@@ -9,9 +11,6 @@ NEEDS = [
 ]
 
 
-def load_needs(Need):
-    """Create or update the needs (a second run changes nothing)."""
-    for position, (code, name_it, name_en) in enumerate(NEEDS):
-        Need.objects.update_or_create(
-            code=code, defaults={"name_it": name_it, "name_en": name_en, "position": position}
-        )
+def load_needs(need_model):
+    """Create or update the needs (a second run changes nothing); returns the number of rows."""
+    return load_vocabulary(need_model, NEEDS, numbered=True)

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from innovacoop.celery import app as celery_app
-from tests.innovacoop.factories import UserFactory
+from tests.core.factories import UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
 # tests themselves are still synchronous and safe.
@@ -53,7 +53,8 @@ def staff_user(db):
 
 
 @pytest.fixture
-def member_user(db):
+def signed_in_outsider(db):
+    """A verified account that belongs to no cooperative: signed in, but not a member."""
     return UserFactory(verified=True)
 
 

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.innovacoop.factories import DEFAULT_PASSWORD
+from tests.core.factories import DEFAULT_PASSWORD
 
 
 def sign_in(page, live_server, email, next_path="/portal/"):

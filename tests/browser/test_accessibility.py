@@ -11,8 +11,8 @@ from members.models import Membership
 from networks.demo import load as load_network
 from tests.browser.axe import audit, describe
 from tests.browser.helpers import sign_in
+from tests.core.factories import UserFactory
 from tests.funding.factories import CallFactory, FollowFactory
-from tests.innovacoop.factories import UserFactory
 from tests.members.factories import CooperativeFactory, theme
 from tests.networks.factories import AssociationFactory
 from tests.partnerships.factories import PartnershipRequestFactory

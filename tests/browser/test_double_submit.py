@@ -11,8 +11,8 @@ from funding.models import SavedSearch
 from members.models import Invitation, Membership
 from partnerships.models import PartnershipRequest
 from tests.browser.helpers import sign_in
+from tests.core.factories import UserFactory
 from tests.funding.factories import CallFactory
-from tests.innovacoop.factories import UserFactory
 from tests.members.factories import CooperativeFactory
 
 pytestmark = [

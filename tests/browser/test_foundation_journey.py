@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from innovacoop.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, load
+from core.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD, load
 
 pytestmark = [
     pytest.mark.browser,

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from funding import demo
 from funding.models import Follow
-from tests.innovacoop.factories import DEFAULT_PASSWORD, UserFactory
+from tests.core.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = [
     pytest.mark.browser,

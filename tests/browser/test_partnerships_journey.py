@@ -4,11 +4,11 @@ interest -> acceptance (contacts exchanged) -> project."""
 import pytest
 from playwright.sync_api import expect
 
-from innovacoop.models import Delivery
+from core.models import Delivery
 from members.models import CooperativeContact, Membership
 from partnerships.models import ExpressionOfInterest, PartnershipRequest, Project
+from tests.core.factories import DEFAULT_PASSWORD, UserFactory
 from tests.funding.factories import CallFactory
-from tests.innovacoop.factories import DEFAULT_PASSWORD, UserFactory
 from tests.members.factories import CooperativeFactory, theme
 
 pytestmark = [

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from innovacoop.models import Delivery
+from core.models import Delivery
 from members.models import Membership
 from members.services import invitation_create
 

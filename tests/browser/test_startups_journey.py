@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from members.models import Sector
 from startups.models import Application
-from tests.innovacoop.factories import DEFAULT_PASSWORD, UserFactory
+from tests.core.factories import DEFAULT_PASSWORD, UserFactory
 from tests.members.factories import CooperativeFactory, MembershipFactory
 from tests.startups.factories import MentorFactory, SupportProgrammeFactory
 

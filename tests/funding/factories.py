@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from funding.models import ApplicantType, Call, Deadline, Follow, Programme
 from members.models import Sector, Theme
-from tests.innovacoop.factories import UserFactory
+from tests.core.factories import UserFactory
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 

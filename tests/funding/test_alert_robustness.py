@@ -10,13 +10,13 @@ from django.db.models.query import QuerySet
 from django.urls import reverse
 from django.utils.html import escape
 
+from core.models import Delivery
 from funding import alerts, services
 from funding.filters import CallFilterSet
 from funding.models import AlertDispatch, Call, SavedSearch
 from funding.tasks import send_digests
-from innovacoop.models import Delivery
+from tests.core.factories import UserFactory
 from tests.funding.factories import CallFactory, ThemeFactory
-from tests.innovacoop.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +69,10 @@ BAD_QUERIES = [HUGE_PROGRAMME, "q=explode-python", "q=explode-sql"]
 @pytest.mark.parametrize(
     "query", [HUGE_PROGRAMME, "programme=abc", "theme=no-such-theme", "budget_min=-5"]
 )
-def test_saving_malformed_filters_is_a_form_error_and_saves_nothing(client, member_user, query):
-    client.force_login(member_user)
+def test_saving_malformed_filters_is_a_form_error_and_saves_nothing(
+    client, signed_in_outsider, query
+):
+    client.force_login(signed_in_outsider)
     response = client.post(
         reverse("alerts:create"), {"name": "Broken", "frequency": "instant", "query": query}
     )
@@ -81,10 +83,12 @@ def test_saving_malformed_filters_is_a_form_error_and_saves_nothing(client, memb
     assert not SavedSearch.objects.exists()
 
 
-def test_the_service_refuses_filters_the_database_refuses(member_user, exploding_search):
+def test_the_service_refuses_filters_the_database_refuses(signed_in_outsider, exploding_search):
     for query in ("q=explode-python", "q=explode-sql"):
         with pytest.raises(alerts.ValidationError):
-            alerts.saved_search_create(user=member_user, name="Bad", query=query, frequency="daily")
+            alerts.saved_search_create(
+                user=signed_in_outsider, name="Bad", query=query, frequency="daily"
+            )
     assert not SavedSearch.objects.exists()
 
 
@@ -149,9 +153,9 @@ def test_matching_inside_a_transaction_leaves_it_usable(food, exploding_search):
     assert found == {"q=explode-sql": None, f"theme={food.slug}": {call.pk}}
 
 
-def test_the_alert_list_shows_a_bad_search_as_broken(client, member_user, exploding_search):
-    SavedSearch.objects.create(user=member_user, name="Bad one", query="q=explode-sql")
-    client.force_login(member_user)
+def test_the_alert_list_shows_a_bad_search_as_broken(client, signed_in_outsider, exploding_search):
+    SavedSearch.objects.create(user=signed_in_outsider, name="Bad one", query="q=explode-sql")
+    client.force_login(signed_in_outsider)
     response = client.get(reverse("alerts:list"))
     assert response.status_code == 200
     [search] = response.context["searches"]
@@ -162,9 +166,9 @@ def test_the_alert_list_shows_a_bad_search_as_broken(client, member_user, explod
 
 
 def test_saving_the_same_filters_twice_keeps_one_alert_with_the_last_choices(
-    client, member_user, food
+    client, signed_in_outsider, food
 ):
-    client.force_login(member_user)
+    client.force_login(signed_in_outsider)
     url = reverse("alerts:create")
     client.post(url, {"name": "Food", "frequency": "weekly", "query": f"theme={food.slug}"})
     SavedSearch.objects.update(is_active=False)
@@ -179,14 +183,16 @@ def test_saving_the_same_filters_twice_keeps_one_alert_with_the_last_choices(
     assert "Avevi già un avviso con questi filtri" in response.content.decode()
 
 
-def test_the_database_holds_one_row_per_person_and_filters(member_user):
-    SavedSearch.objects.create(user=member_user, name="A", query="level=eu")
+def test_the_database_holds_one_row_per_person_and_filters(signed_in_outsider):
+    SavedSearch.objects.create(user=signed_in_outsider, name="A", query="level=eu")
     with pytest.raises(IntegrityError), transaction.atomic():
-        SavedSearch.objects.create(user=member_user, name="B", query="level=eu", frequency="daily")
+        SavedSearch.objects.create(
+            user=signed_in_outsider, name="B", query="level=eu", frequency="daily"
+        )
     SavedSearch.objects.create(user=UserFactory(), name="C", query="level=eu")  # another person
 
 
-def test_a_simultaneous_second_save_finds_the_first_row(member_user, monkeypatch):
+def test_a_simultaneous_second_save_finds_the_first_row(signed_in_outsider, monkeypatch):
     """The race: the other request inserts between this one's read and its insert."""
     original = QuerySet.get
     raced = []
@@ -194,23 +200,25 @@ def test_a_simultaneous_second_save_finds_the_first_row(member_user, monkeypatch
     def get(self, *args, **kwargs):
         if self.model is SavedSearch and not raced:
             raced.append(True)
-            SavedSearch.objects.create(user=member_user, name="First", query="level=eu")
+            SavedSearch.objects.create(user=signed_in_outsider, name="First", query="level=eu")
             raise SavedSearch.DoesNotExist
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(QuerySet, "get", get)
     _search, created = alerts.saved_search_create(
-        user=member_user, name="Second", query="level=eu", frequency="daily"
+        user=signed_in_outsider, name="Second", query="level=eu", frequency="daily"
     )
     assert raced and not created
     assert SavedSearch.objects.get().name == "Second"
 
 
-def test_the_limit_does_not_count_the_alert_being_saved_again(client, member_user, monkeypatch):
+def test_the_limit_does_not_count_the_alert_being_saved_again(
+    client, signed_in_outsider, monkeypatch
+):
     monkeypatch.setattr(alerts, "MAX_SEARCHES_PER_USER", 2)
-    SavedSearch.objects.create(user=member_user, name="A", query="level=eu")
-    SavedSearch.objects.create(user=member_user, name="B", query="level=national")
-    client.force_login(member_user)
+    SavedSearch.objects.create(user=signed_in_outsider, name="A", query="level=eu")
+    SavedSearch.objects.create(user=signed_in_outsider, name="B", query="level=national")
+    client.force_login(signed_in_outsider)
     url = reverse("alerts:create")
     again = client.post(url, {"name": "A2", "frequency": "daily", "query": "level=eu"})
     assert again.status_code == 302

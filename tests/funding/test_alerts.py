@@ -5,10 +5,12 @@ from urllib.parse import urlencode
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Delivery
 from funding import alerts, services
 from funding.models import (
     AlertChunk,
@@ -20,9 +22,8 @@ from funding.models import (
     SavedSearch,
 )
 from funding.tasks import send_digests, send_reminders, sweep_alert_dispatches
-from innovacoop.models import Delivery
+from tests.core.factories import UserFactory
 from tests.funding.factories import CallFactory, FollowFactory, ThemeFactory
-from tests.innovacoop.factories import UserFactory
 from tests.members.factories import CooperativeFactory, MembershipFactory, division
 
 pytestmark = pytest.mark.django_db
@@ -57,16 +58,16 @@ def publish(call):
 # --- Saved searches on the catalogue and /portal/alerts/ --------------------------------------
 
 
-def test_catalogue_offers_save_as_alert_only_to_signed_in_people(client, member_user):
+def test_catalogue_offers_save_as_alert_only_to_signed_in_people(client, signed_in_outsider):
     assert b"save-alert-form" not in client.get("/calls/").content
-    client.force_login(member_user)
+    client.force_login(signed_in_outsider)
     page = client.get("/calls/?q=food&page=2").content.decode()
     assert 'id="save-alert-form"' in page
     assert 'name="query" value="q=food"' in page
 
 
-def test_saving_from_the_catalogue_stores_the_normalized_filters(client, member_user, food):
-    client.force_login(member_user)
+def test_saving_from_the_catalogue_stores_the_normalized_filters(client, signed_in_outsider, food):
+    client.force_login(signed_in_outsider)
     response = client.post(
         reverse("alerts:create"),
         {
@@ -76,29 +77,29 @@ def test_saving_from_the_catalogue_stores_the_normalized_filters(client, member_
         },
     )
     assert response.status_code == 302
-    saved = SavedSearch.objects.get(user=member_user)
+    saved = SavedSearch.objects.get(user=signed_in_outsider)
     assert saved.frequency == "daily"
     assert saved.query == f"level=eu&level=national&status=open&theme={food.slug}"
 
 
-def test_saving_without_a_name_shows_the_form_again(client, member_user):
-    client.force_login(member_user)
+def test_saving_without_a_name_shows_the_form_again(client, signed_in_outsider):
+    client.force_login(signed_in_outsider)
     response = client.post(reverse("alerts:create"), {"name": "", "frequency": "daily"})
     assert response.status_code == 400
     assert not SavedSearch.objects.exists()
 
 
 def test_alert_list_shows_each_search_with_its_open_matches_today(
-    client, member_user, food, django_assert_max_num_queries
+    client, signed_in_outsider, food, django_assert_max_num_queries
 ):
     CallFactory(themes=[food])
     CallFactory(themes=[food])
     CallFactory(themes=[food], deadlines=[timezone.now() - datetime.timedelta(days=1)])  # closed
     CallFactory()
-    search(member_user, name="Food", theme=food.slug)
-    search(member_user, name="Everything")
-    search(member_user, name="Broken", theme="no-such-theme")
-    client.force_login(member_user)
+    search(signed_in_outsider, name="Food", theme=food.slug)
+    search(signed_in_outsider, name="Everything")
+    search(signed_in_outsider, name="Broken", theme="no-such-theme")
+    client.force_login(signed_in_outsider)
     with django_assert_max_num_queries(20):
         response = client.get(reverse("alerts:list"))
     rows = {row.name: row for row in response.context["searches"]}
@@ -114,9 +115,9 @@ def test_alert_list_needs_sign_in(client):
     assert "/accounts/login/" in response["Location"]
 
 
-def test_edit_pause_resume_and_delete(client, member_user):
-    saved = search(member_user)
-    client.force_login(member_user)
+def test_edit_pause_resume_and_delete(client, signed_in_outsider):
+    saved = search(signed_in_outsider)
+    client.force_login(signed_in_outsider)
     client.post(
         reverse("alerts:edit", args=[saved.pk]),
         {"name": "Renamed", "frequency": "weekly", "is_active": "on"},
@@ -137,9 +138,9 @@ def test_edit_pause_resume_and_delete(client, member_user):
     ("name", "method"),
     [("edit", "get"), ("edit", "post"), ("toggle", "post"), ("delete", "post")],
 )
-def test_another_persons_search_is_404(client, member_user, name, method):
+def test_another_persons_search_is_404(client, signed_in_outsider, name, method):
     theirs = search(UserFactory())
-    client.force_login(member_user)
+    client.force_login(signed_in_outsider)
     response = getattr(client, method)(reverse(f"alerts:{name}", args=[theirs.pk]), {"name": "x"})
     assert response.status_code == 404
     theirs.refresh_from_db()
@@ -147,18 +148,18 @@ def test_another_persons_search_is_404(client, member_user, name, method):
 
 
 def test_a_member_switches_on_the_cooperative_alert_but_not_for_another_cooperative(
-    client, member_user
+    client, signed_in_outsider
 ):
-    mine = MembershipFactory(user=member_user).cooperative
+    mine = MembershipFactory(user=signed_in_outsider).cooperative
     other = CooperativeFactory()
-    client.force_login(member_user)
+    client.force_login(signed_in_outsider)
     assert b'data-testid="cooperative-alert"' in client.get(reverse("alerts:list")).content
     prefix = f"coop-{mine.pk}"
     client.post(
         reverse("alerts:cooperative", args=[mine.pk]),
         {f"{prefix}-frequency": "instant", f"{prefix}-is_active": "on"},
     )
-    alert = CooperativeAlert.objects.get(user=member_user)
+    alert = CooperativeAlert.objects.get(user=signed_in_outsider)
     assert (alert.cooperative, alert.frequency, alert.is_active) == (mine, "instant", True)
     response = client.post(
         reverse("alerts:cooperative", args=[other.pk]),
@@ -365,6 +366,49 @@ def test_daily_digest_combines_searches_each_call_once_and_only_new_calls(
     assert len(mailoutbox) == 2
     assert "Newer food call" in mailoutbox[1].body
     assert "Only food" not in mailoutbox[1].body
+
+
+def test_a_long_digest_lists_the_newest_calls_and_counts_the_rest(run_on_commit, mailoutbox, food):
+    user = UserFactory(language="en")
+    search(user, frequency="daily", name="Food", theme=food.slug)
+    shown = alerts.DIGEST_CALLS_SHOWN
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 7, 0, tzinfo=ROME), tick=False):
+        now = timezone.now()
+        calls = CallFactory.create_batch(shown + 3, themes=[food])
+        for age, call in enumerate(calls):  # calls[0] is the newest
+            published_at(call, now - datetime.timedelta(minutes=age + 1))
+        run_on_commit(send_digests.delay, "daily")
+    [message] = mailoutbox
+    html = message.alternatives[0][0]
+    assert message.subject == f"Your daily alert: {shown + 3} new calls"
+    for call in calls[:shown]:
+        assert call.get_absolute_url() in message.body and call.get_absolute_url() in html
+    for call in calls[shown:]:
+        assert call.get_absolute_url() not in message.body
+        assert call.get_absolute_url() not in html
+    assert "And 3 more new calls match your alerts." in message.body
+    assert "And 3 more new calls match your alerts." in html
+    assert f"See the results of each alert on the portal: {settings.SITE_URL}/portal/alerts/" in (
+        message.body
+    )
+    assert DigestRun.objects.get(user=user).call_count == shown + 3
+
+
+def test_a_call_edited_during_a_digest_run_shows_its_new_text_in_later_chunks(food):
+    # The chunks of a run share each call's rendered block; an edit between chunks shows.
+    first, second = UserFactory(language="en"), UserFactory(language="en")
+    for user in (first, second):
+        search(user, frequency="daily", name="Food", theme=food.slug)
+    call = CallFactory(themes=[food], title="Old title")
+    at = timezone.now()
+    matches = alerts.digest_matches("daily", at=at)
+    alerts.digests_build(frequency="daily", user_ids=[first.pk], at=at, matches=matches)
+    Call.objects.filter(pk=call.pk).update(title="New title")
+    alerts.digests_build(frequency="daily", user_ids=[second.pk], at=at, matches=matches)
+    assert "Old title" in Delivery.objects.get(recipient=first).body_text
+    second_email = Delivery.objects.get(recipient=second)
+    assert "New title" in second_email.body_text and "New title" in second_email.body_html
+    assert "Old title" not in second_email.body_text + second_email.body_html
 
 
 def test_weekly_digest_is_separate_from_daily_and_keyed_by_iso_week(

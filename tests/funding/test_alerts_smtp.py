@@ -5,13 +5,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core.models import Delivery
 from funding import services
 from funding.models import Call, SavedSearch
 from innovacoop.celery import app
-from innovacoop.models import Delivery
+from tests.core.factories import UserFactory
+from tests.core.test_delivery_smtp import smtp_server  # noqa: F401
 from tests.funding.factories import CallFactory
-from tests.innovacoop.factories import UserFactory
-from tests.innovacoop.test_delivery_smtp import smtp_server  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from core import unsubscribe
 from funding import alerts
 from funding.models import AlertPreference, SavedSearch
-from innovacoop import unsubscribe
-from tests.innovacoop.factories import UserFactory
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

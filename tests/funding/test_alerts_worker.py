@@ -12,7 +12,7 @@ the held message is lost for the sink and the next worker sends it, once. What n
 close is the gap between the client reading "250" and the row becoming "sent" (a database
 update, about a millisecond): a kill exactly there sends that one message twice. An earlier
 version of the test killed at a random moment and once hit that gap; it is now shown
-deterministically in tests/innovacoop/test_delivery_lease.py.
+deterministically in tests/core/test_delivery_lease.py.
 """
 
 import asyncio
@@ -34,13 +34,13 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from core import sending
+from core.models import Delivery
+from core.tasks import send_queued_deliveries
 from funding import alerts, services
 from funding.models import AlertChunk, AlertDispatch, Call, SavedSearch
-from innovacoop import mail
-from innovacoop.models import Delivery
-from innovacoop.tasks import send_queued_deliveries
+from tests.core.factories import UserFactory
 from tests.funding.factories import CallFactory
-from tests.innovacoop.factories import UserFactory
 
 pytestmark = [
     pytest.mark.broker,
@@ -198,14 +198,14 @@ def test_a_killed_worker_batch_is_finished_by_another_and_each_email_arrives_onc
         assert len(sink.messages) == 12
         # Only the rest of one small claimed batch is stranded (the held message included).
         stranded = Delivery.objects.filter(state=Delivery.State.SENDING).count()
-        assert stranded == 2 * mail.BATCH_SIZE - 12
+        assert stranded == 2 * sending.BATCH_SIZE - 12
 
         # The periodic sweep gives back rows a dead worker left in SENDING (aged here so we
         # need not wait STALE_AFTER), then a new worker sends them.
         Delivery.objects.filter(state=Delivery.State.SENDING).update(
-            claimed_at=timezone.now() - mail.STALE_AFTER - timedelta(seconds=1)
+            claimed_at=timezone.now() - sending.STALE_AFTER - timedelta(seconds=1)
         )
-        requeued, failed = mail.delivery_sweep()
+        requeued, failed = sending.delivery_sweep()
         assert requeued and not failed
         second = start_worker(queue, controller.port, log)
         send_queued_deliveries.apply_async(queue=queue)

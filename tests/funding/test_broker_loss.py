@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core.models import Delivery
 from funding import alerts, services
 from funding.models import AlertChunk, AlertDispatch, Call, SavedSearch
 from funding.tasks import (
@@ -23,9 +24,8 @@ from funding.tasks import (
     send_reminders_chunk,
     sweep_alert_dispatches,
 )
-from innovacoop.models import Delivery
+from tests.core.factories import UserFactory
 from tests.funding.factories import CallFactory, FollowFactory
-from tests.innovacoop.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

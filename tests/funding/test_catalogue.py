@@ -215,7 +215,7 @@ def test_filter_state_is_in_the_url_of_pagination_and_feeds(client, catalogue):
         {"consortium": "maybe"},
         {"sort": "random"},
         {"q": "x" * 500},
-        # A NUL byte is a 400 before any form sees it: tests/innovacoop/test_bad_input.py.
+        # A NUL byte is a 400 before any form sees it: tests/core/test_bad_input.py.
     ],
 )
 def test_bad_filter_values_give_a_clean_page_with_the_message(client, catalogue, query):

@@ -29,10 +29,10 @@ def test_published_call_shows_everything(client, open_call):
 @pytest.mark.parametrize("persona", ["anonymous", "member"])
 @pytest.mark.parametrize("slug", ["secret-draft", "old-call"])
 def test_drafts_and_archived_calls_are_404_for_the_public(
-    client, member_user, draft, archived, persona, slug
+    client, signed_in_outsider, draft, archived, persona, slug
 ):
     if persona == "member":
-        client.force_login(member_user)
+        client.force_login(signed_in_outsider)
     assert client.get(f"/calls/{slug}/").status_code == 404
     assert client.post(f"/calls/{slug}/follow/").status_code in (302, 404)
     assert not Follow.objects.exists()
@@ -59,12 +59,12 @@ def test_anonymous_follow_is_sent_to_sign_in(client, open_call):
     assert not Follow.objects.exists()
 
 
-def test_member_follows_and_unfollows(client, member_user, open_call):
-    client.force_login(member_user)
+def test_member_follows_and_unfollows(client, signed_in_outsider, open_call):
+    client.force_login(signed_in_outsider)
     response = client.post(f"/calls/{open_call.slug}/follow/")
     assert response.status_code == 302
     assert response["Location"] == open_call.get_absolute_url()
-    assert Follow.objects.filter(user=member_user, call=open_call).count() == 1
+    assert Follow.objects.filter(user=signed_in_outsider, call=open_call).count() == 1
     page = client.get(open_call.get_absolute_url()).content.decode()
     assert 'data-testid="unfollow"' in page
 
@@ -73,21 +73,21 @@ def test_member_follows_and_unfollows(client, member_user, open_call):
     assert 'data-testid="follow"' in client.get(open_call.get_absolute_url()).content.decode()
 
 
-def test_following_twice_does_not_duplicate(client, member_user, open_call):
-    client.force_login(member_user)
+def test_following_twice_does_not_duplicate(client, signed_in_outsider, open_call):
+    client.force_login(signed_in_outsider)
     client.post(f"/calls/{open_call.slug}/follow/")
     client.post(f"/calls/{open_call.slug}/follow/")
-    assert Follow.objects.filter(user=member_user, call=open_call).count() == 1
+    assert Follow.objects.filter(user=signed_in_outsider, call=open_call).count() == 1
 
 
-def test_follow_is_post_only(client, member_user, open_call):
-    client.force_login(member_user)
+def test_follow_is_post_only(client, signed_in_outsider, open_call):
+    client.force_login(signed_in_outsider)
     assert client.get(f"/calls/{open_call.slug}/follow/").status_code == 405
     assert not Follow.objects.exists()
 
 
-def test_follow_redirects_back_only_to_this_site(client, member_user, open_call):
-    client.force_login(member_user)
+def test_follow_redirects_back_only_to_this_site(client, signed_in_outsider, open_call):
+    client.force_login(signed_in_outsider)
     response = client.post(f"/calls/{open_call.slug}/follow/", {"next": "/calls/?status=open"})
     assert response["Location"] == "/calls/?status=open"
     response = client.post(f"/calls/{open_call.slug}/unfollow/", {"next": "https://evil.example/"})
@@ -98,8 +98,8 @@ def test_unknown_call_is_404(client):
     assert client.get("/calls/no-such-call/").status_code == 404
 
 
-def test_partner_search_button_is_absent_for_now(client, member_user, open_call):
-    client.force_login(member_user)
+def test_partner_search_button_is_absent_for_now(client, signed_in_outsider, open_call):
+    client.force_login(signed_in_outsider)
     page = client.get(open_call.get_absolute_url()).content.decode()
     assert "/partnerships/" not in page.split('id="main"')[1].split("<footer")[0]
 

@@ -6,8 +6,8 @@ from django.utils import translation
 from funding.eligibility import GateCode, call_gates, passes_all
 from funding.matching import APPLICANT_CODES, HOME_COUNTRY
 from funding.models import ApplicantType, Call
+from members.current import SESSION_KEY as CURRENT_COOPERATIVE_KEY
 from members.models import Cooperative
-from portal.views import CURRENT_COOPERATIVE_KEY
 from tests.funding.factories import CallFactory
 from tests.members.factories import CooperativeFactory, MembershipFactory
 
@@ -240,12 +240,12 @@ def test_the_consortium_gate_links_to_the_builder(client, worker):
 
 
 @pytest.mark.parametrize("who", ["anonymous", "no_cooperative", "staff"])
-def test_people_in_no_cooperative_see_no_gates(client, who, worker, staff_user, member_user):
+def test_people_in_no_cooperative_see_no_gates(client, who, worker, staff_user, signed_in_outsider):
     call = CallFactory()
     if who == "staff":
         client.force_login(staff_user)
     elif who == "no_cooperative":
-        client.force_login(member_user)
+        client.force_login(signed_in_outsider)
     response = client.get(call.get_absolute_url())
     assert response.status_code == 200
     assert "gates" not in response.context

@@ -11,11 +11,11 @@ import time_machine
 from django.db import connection
 from django.urls import reverse
 
+from core.models import Delivery
 from funding import alerts, services
 from funding.models import Call, CooperativeAlert
 from funding.tasks import send_digests
 from innovacoop.celery import app
-from innovacoop.models import Delivery
 from members.models import Membership
 from partnerships import digest
 from tests.funding.factories import CallFactory, ThemeFactory

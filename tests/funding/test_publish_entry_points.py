@@ -12,18 +12,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Delivery
 from funding import alerts, services
 from funding.models import AlertDispatch, Call, SavedSearch
 from funding.resources import CallResource
 from funding.tasks import sweep_alert_dispatches
-from innovacoop.models import Delivery
+from tests.core.factories import UserFactory
 from tests.funding.factories import (
     ApplicantTypeFactory,
     CallFactory,
     ProgrammeFactory,
     ThemeFactory,
 )
-from tests.innovacoop.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

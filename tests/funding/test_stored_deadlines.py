@@ -178,7 +178,7 @@ def test_spreadsheet_import(vocabulary, now):  # noqa: F811 - the imported fixtu
 
 
 def test_load_demo_stores_every_call_right():
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--allow-without-debug", stdout=io.StringIO())
     calls = list(Call.objects.with_status().prefetch_related("deadlines"))
     assert len(calls) > 10
     for call in calls:

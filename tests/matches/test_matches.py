@@ -94,7 +94,7 @@ def test_stored_reads_equal_the_live_scorers(world, coop, other_coop, language):
 
 
 def test_the_demo_data_reads_the_same_stored_and_live():
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--allow-without-debug", stdout=io.StringIO())
     settle()
     assert CallMatch.objects.exists() and RequestMatch.objects.exists()
     for language in ("it", "en"):

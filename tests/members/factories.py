@@ -2,7 +2,7 @@ import factory
 
 from members.models import Association, Cooperative, CooperativeContact, Membership, Sector, Theme
 from members.validators import vat_check_digit
-from tests.innovacoop.factories import UserFactory
+from tests.core.factories import UserFactory
 
 
 def division(code="62"):

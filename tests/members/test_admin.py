@@ -54,8 +54,8 @@ def test_sector_autocomplete_offers_divisions_only(staff_client):
     assert "41" in codes and "F" not in codes
 
 
-def test_people_without_staff_rights_cannot_open_the_admin(client, member_user):
-    client.force_login(member_user)
+def test_people_without_staff_rights_cannot_open_the_admin(client, signed_in_outsider):
+    client.force_login(signed_in_outsider)
     response = client.get("/admin/members/cooperative/")
     assert response.status_code == 302
     assert client.get("/admin/members/cooperative/import/").status_code == 302

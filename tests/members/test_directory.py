@@ -93,7 +93,7 @@ def test_a_cooperative_matching_main_and_other_sector_is_listed_once(client, reg
         ("association=unknown", "association"),
         ("type=bogus", "type"),
         ("province=XX", "province"),
-        # A NUL byte is a 400 before any form sees it: tests/innovacoop/test_bad_input.py.
+        # A NUL byte is a 400 before any form sees it: tests/core/test_bad_input.py.
         ("theme=unknown", "theme"),
         ("country=QQ", "country"),
     ],

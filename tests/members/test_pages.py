@@ -60,9 +60,9 @@ def test_people_of_member_cooperatives_and_staff_see_the_contacts(
 
 
 def test_a_signed_in_person_of_no_cooperative_does_not_see_the_contacts(
-    client, cooperative, member_user
+    client, cooperative, signed_in_outsider
 ):
-    client.force_login(member_user)
+    client.force_login(signed_in_outsider)
     content = client.get(cooperative.get_absolute_url()).content.decode()
     assert "info@nodo.example" not in content and "giulia@nodo.example" not in content
     assert 'data-testid="contacts-for-members"' in content

@@ -73,8 +73,8 @@ def test_admin_refuses_an_affiliation_with_two_members_with_a_message(staff_clie
     assert Affiliation.objects.count() == 1
 
 
-def test_non_staff_cannot_open_the_admin(client, member_user):
-    client.force_login(member_user)
+def test_non_staff_cannot_open_the_admin(client, signed_in_outsider):
+    client.force_login(signed_in_outsider)
     response = client.get(reverse("admin:networks_body_changelist"))
     assert response.status_code == 302
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from innovacoop.models import Delivery
+from core.models import Delivery
 from partnerships.models import PartnershipRequest, RequestEvent
 from tests.partnerships.factories import ExpressionOfInterestFactory, PartnershipRequestFactory
 

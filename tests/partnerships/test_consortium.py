@@ -158,8 +158,8 @@ def test_staff_without_a_cooperative_see_a_plan(staff_client, horizon_call):
     assert response.status_code == 200
 
 
-def test_people_of_no_cooperative_are_refused(client, member_user, horizon_call):
-    client.force_login(member_user)
+def test_people_of_no_cooperative_are_refused(client, signed_in_outsider, horizon_call):
+    client.force_login(signed_in_outsider)
     url = reverse("partnerships:consortium", args=[horizon_call.slug])
     assert client.get(url).status_code == 403
 

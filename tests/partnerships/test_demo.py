@@ -1,9 +1,10 @@
 import pytest
 from django.core import mail
 
+from core import demo as core_demo
+from core import demo_loader
+from core.models import Delivery
 from funding import demo as funding_demo
-from innovacoop import demo as innovacoop_demo
-from innovacoop.models import Delivery
 from members import demo as members_demo
 from networks import demo as networks_demo
 from partnerships import demo
@@ -12,11 +13,15 @@ from partnerships.models import ExpressionOfInterest, PartnershipRequest, Projec
 pytestmark = pytest.mark.django_db
 
 State = PartnershipRequest.State
+WRITTEN = demo_loader.parse(demo_loader.data_dir("partnerships") / "invented.yaml")
+REQUESTS = WRITTEN["partnerships.PartnershipRequest"]
+INTERESTS = WRITTEN["partnerships.ExpressionOfInterest"]
+PROJECTS = WRITTEN["partnerships.Project"]
 
 
 @pytest.fixture
 def prerequisites():
-    innovacoop_demo.load()
+    core_demo.load()
     members_demo.load()
     networks_demo.load()
     funding_demo.load()
@@ -40,9 +45,9 @@ def snapshot():
 def test_demo_loads_requests_interests_and_projects_flagged_as_demo(prerequisites):
     summary = demo.load()
     assert summary == {
-        "partnership requests": len(demo.REQUESTS),
-        "expressions of interest": len(demo.INTERESTS),
-        "projects": len(demo.PROJECTS),
+        "partnership requests": len(REQUESTS),
+        "expressions of interest": len(INTERESTS),
+        "projects": len(PROJECTS),
     }
     assert PartnershipRequest.objects.count() >= 12
     assert Project.objects.count() >= 8
@@ -54,12 +59,12 @@ def test_demo_loads_requests_interests_and_projects_flagged_as_demo(prerequisite
 def test_demo_loading_twice_changes_nothing(prerequisites):
     demo.load()
     first = snapshot()
-    request = PartnershipRequest.objects.get(title=demo.REQUESTS[0]["title"])
+    request = PartnershipRequest.objects.get(title=REQUESTS[0]["title"])
     demo.load()
     assert snapshot() == first
     request.refresh_from_db()
     assert request.updated_at == PartnershipRequest.objects.get(pk=request.pk).updated_at
-    assert PartnershipRequest.objects.count() == len(demo.REQUESTS)
+    assert PartnershipRequest.objects.count() == len(REQUESTS)
     assert Project.objects.get(slug="mare-tn").budget == 1_330_000
 
 

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Delivery
 from funding.models import AlertPreference
-from innovacoop.models import Delivery
 from partnerships import digest, tasks
 from partnerships.models import MatchmakingDigestRun, MatchmakingSubscription
 from tests.members.factories import CooperativeFactory, MembershipFactory, division
@@ -165,10 +165,12 @@ def test_people_who_stopped_every_email_get_nothing(coop_admin, new_request, now
     assert build([coop_admin], now) == 0
 
 
-def test_people_without_an_active_cooperative_get_nothing(member_user, coop, new_request, now):
-    MembershipFactory(user=member_user, cooperative=CooperativeFactory(is_active=False))
-    assert member_user.pk not in digest.digest_user_ids()
-    assert build([member_user], now) == 0
+def test_people_without_an_active_cooperative_get_nothing(
+    signed_in_outsider, coop, new_request, now
+):
+    MembershipFactory(user=signed_in_outsider, cooperative=CooperativeFactory(is_active=False))
+    assert signed_in_outsider.pk not in digest.digest_user_ids()
+    assert build([signed_in_outsider], now) == 0
 
 
 def test_one_click_unsubscribe_stops_the_digest(client, coop_admin, other_coop, new_request, now):

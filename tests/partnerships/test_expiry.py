@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from innovacoop.models import Delivery
+from core.models import Delivery
 from partnerships import services, tasks
 from partnerships.models import PartnershipRequest, RequestEvent
 from tests.partnerships.factories import PartnershipRequestFactory

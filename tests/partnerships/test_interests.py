@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from innovacoop.models import Delivery
+from core.models import Delivery
 from members.models import CooperativeContact, Membership
 from partnerships import services
 from partnerships.models import ExpressionOfInterest, PartnershipRequest
@@ -87,7 +87,7 @@ def test_the_owner_cooperative_cannot_express_interest(published, coop, coop_adm
 
 
 def test_a_viewer_cannot_express_interest(published, other_coop):
-    from tests.innovacoop.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     viewer = UserFactory(verified=True)
     Membership.objects.create(user=viewer, cooperative=other_coop, role="viewer")
@@ -171,7 +171,7 @@ def test_an_answer_is_given_once(published, other_coop, other_coop_admin, coop_a
     assert Delivery.objects.count() == sent
 
 
-@pytest.mark.parametrize("persona", ["coop_viewer", "other_coop_admin", "member_user"])
+@pytest.mark.parametrize("persona", ["coop_viewer", "other_coop_admin", "signed_in_outsider"])
 def test_only_the_owner_side_answers(request, published, persona):
     interest = ExpressionOfInterestFactory(request=published)
     with pytest.raises(PermissionDenied):
@@ -222,7 +222,7 @@ def test_a_second_interest_by_the_form_is_a_form_error_not_a_500(
 
 
 def test_a_person_of_several_cooperatives_chooses_which_one(client, published, other_coop):
-    from tests.innovacoop.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     third = CooperativeFactory()
     person = UserFactory(verified=True)
@@ -294,7 +294,7 @@ def test_a_third_cooperative_never_sees_the_contacts(
 ):
     interest = express(published, other_coop, other_coop_admin)
     services.interest_accept(interest=interest, by=coop_editor)
-    from tests.innovacoop.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     outsider = UserFactory(verified=True)
     Membership.objects.create(user=outsider, cooperative=CooperativeFactory(), role="admin")

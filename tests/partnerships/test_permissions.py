@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 State = PartnershipRequest.State
 PERSONAS = ["anonymous", "outsider", "other", "viewer", "editor", "admin", "staff"]
 FIXTURES = {
-    "outsider": "member_user",
+    "outsider": "signed_in_outsider",
     "other": "other_coop_admin",
     "viewer": "coop_viewer",
     "editor": "coop_editor",

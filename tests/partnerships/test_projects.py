@@ -292,7 +292,7 @@ def test_service_refuses_a_second_project_for_the_same_request(coop_editor, part
 @pytest.mark.parametrize(
     ("persona", "status"),
     # Who may see the request is refused (403); who may not even see it learns nothing (404).
-    [("coop_viewer", 403), ("other_coop_admin", 403), ("member_user", 404)],
+    [("coop_viewer", 403), ("other_coop_admin", 403), ("signed_in_outsider", 404)],
 )
 def test_others_may_not_record_the_request(client, request, persona, status, partnership):
     client.force_login(request.getfixturevalue(persona))

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from members.models import Membership
 from partnerships.models import ExpressionOfInterest, PartnershipRequest, RequestEvent
+from tests.core.factories import UserFactory
 from tests.funding.factories import CallFactory
-from tests.innovacoop.factories import UserFactory
 from tests.members.factories import CooperativeFactory, division, theme
 from tests.partnerships.factories import ExpressionOfInterestFactory, PartnershipRequestFactory
 
@@ -33,11 +33,11 @@ def test_the_list_shows_published_requests_only(client, coop_viewer, coop):
     assert titles(response) == {"Pubblicata"}
 
 
-def test_the_list_is_for_signed_in_members(client, member_user):
+def test_the_list_is_for_signed_in_members(client, signed_in_outsider):
     response = client.get(LIST)
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
-    client.force_login(member_user)  # signed in, but in no cooperative
+    client.force_login(signed_in_outsider)  # signed in, but in no cooperative
     assert client.get(LIST).status_code == 403
 
 
@@ -146,9 +146,9 @@ def test_the_call_button_opens_the_form_filled_in_from_the_call(client, coop, co
     assert form.initial["sought_countries"] == ["IT", "TN"]
 
 
-def test_viewers_and_outsiders_see_no_call_button(client, coop_viewer, member_user):
+def test_viewers_and_outsiders_see_no_call_button(client, coop_viewer, signed_in_outsider):
     call = CallFactory()
-    for person in (coop_viewer, member_user):
+    for person in (coop_viewer, signed_in_outsider):
         client.force_login(person)
         assert b'data-testid="look-for-partners"' not in client.get(call.get_absolute_url()).content
 

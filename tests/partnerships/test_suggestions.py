@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from members.current import SESSION_KEY as CURRENT_COOPERATIVE_KEY
 from networks.models import Body
 from partnerships.models import DismissedSuggestion
-from portal.views import CURRENT_COOPERATIVE_KEY
 from tests.funding.factories import CallFactory
 from tests.members.factories import CooperativeFactory, MembershipFactory, division, theme
 from tests.partnerships.factories import PartnershipRequestFactory
@@ -62,8 +62,8 @@ def test_suggestions_follow_the_current_cooperative(client, coop_viewer, other_c
     assert [s.obj for s in response.context["request_suggestions"]] == [mine]
 
 
-def test_people_without_a_cooperative_get_an_explanation(client, member_user):
-    client.force_login(member_user)
+def test_people_without_a_cooperative_get_an_explanation(client, signed_in_outsider):
+    client.force_login(signed_in_outsider)
     response = client.get(SUGGESTIONS)
     assert response.status_code == 200
     assert b'data-testid="no-cooperative"' in response.content
@@ -109,7 +109,7 @@ def test_owner_members_and_staff_see_candidates(client, request, persona, own_re
     assert b'data-testid="reasons"' in response.content
 
 
-@pytest.mark.parametrize("persona", ["other_coop_admin", "member_user"])
+@pytest.mark.parametrize("persona", ["other_coop_admin", "signed_in_outsider"])
 def test_others_get_404_for_candidates(client, request, persona, own_request):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(candidates_url(own_request)).status_code == 404

@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from innovacoop.models import Delivery
+from core.models import Delivery
 from partnerships import services
 from partnerships.models import PartnershipRequest, RequestEvent
-from tests.innovacoop.factories import UserFactory
+from tests.core.factories import UserFactory
 from tests.partnerships.factories import PartnershipRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_the_owner_side_and_staff_may_create(request, coop, persona):
     assert draft(coop, request.getfixturevalue(persona)).pk
 
 
-@pytest.mark.parametrize("persona", ["coop_viewer", "other_coop_admin", "member_user"])
+@pytest.mark.parametrize("persona", ["coop_viewer", "other_coop_admin", "signed_in_outsider"])
 def test_others_may_not_create(request, coop, persona):
     with pytest.raises(PermissionDenied):
         draft(coop, request.getfixturevalue(persona))
@@ -74,7 +74,7 @@ def test_staff_acting_for_the_cooperative_may_submit_and_is_emailed_too(
     assert emailed == {coop_editor.email, staff_user.email}
 
 
-@pytest.mark.parametrize("persona", ["coop_viewer", "other_coop_admin", "member_user"])
+@pytest.mark.parametrize("persona", ["coop_viewer", "other_coop_admin", "signed_in_outsider"])
 def test_others_may_not_submit(request, coop, coop_editor, persona):
     request_object = draft(coop, coop_editor)
     with pytest.raises(PermissionDenied):

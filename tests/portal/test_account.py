@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from core.models import Delivery, User
 from funding.models import Follow
-from innovacoop.models import Delivery, User
 from members.models import Cooperative, Invitation, Membership
 from members.services import invitation_create
 from tests.funding.factories import CallFactory

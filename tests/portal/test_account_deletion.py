@@ -4,14 +4,14 @@ cooperatives need (without the person): one test per persona, each checking what
 import pytest
 from django.urls import reverse
 
+from core.models import Delivery, User
 from funding.models import AlertPreference, CooperativeAlert, Follow, SavedSearch
-from innovacoop.models import Delivery, User
 from members.models import Cooperative, Membership
 from partnerships.models import ExpressionOfInterest, PartnershipRequest
 from startups import services as startup_services
 from startups.models import Application, ApplicationEvent, Mentor, MentorAssignment, Startup
+from tests.core.factories import UserFactory
 from tests.funding.factories import CallFactory
-from tests.innovacoop.factories import UserFactory
 from tests.partnerships.factories import ExpressionOfInterestFactory, PartnershipRequestFactory
 from tests.startups.factories import (
     ApplicationFactory,
@@ -47,15 +47,15 @@ def test_the_confirmation_page_says_what_is_kept_and_what_is_removed(client, coo
     assert 'data-testid="deletion-refused"' not in page
 
 
-def test_a_person_with_no_cooperative_is_deleted(client, member_user, password):
+def test_a_person_with_no_cooperative_is_deleted(client, signed_in_outsider, password):
     call = CallFactory()
-    Follow.objects.create(user=member_user, call=call)
-    SavedSearch.objects.create(user=member_user, name="Digitale", query="q=digitale")
-    AlertPreference.objects.create(user=member_user)
-    response = delete_account(client, member_user, password)
-    assert_deleted(client, response, member_user)
-    assert not SavedSearch.objects.filter(user_id=member_user.pk).exists()
-    assert not AlertPreference.objects.filter(user_id=member_user.pk).exists()
+    Follow.objects.create(user=signed_in_outsider, call=call)
+    SavedSearch.objects.create(user=signed_in_outsider, name="Digitale", query="q=digitale")
+    AlertPreference.objects.create(user=signed_in_outsider)
+    response = delete_account(client, signed_in_outsider, password)
+    assert_deleted(client, response, signed_in_outsider)
+    assert not SavedSearch.objects.filter(user_id=signed_in_outsider.pk).exists()
+    assert not AlertPreference.objects.filter(user_id=signed_in_outsider.pk).exists()
 
 
 def test_a_member_is_deleted_and_what_they_wrote_stays_with_the_cooperative(

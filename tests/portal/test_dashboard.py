@@ -56,8 +56,8 @@ def test_matching_calls_are_ranked_with_their_reason(client, coop, coop_viewer):
     assert 'data-testid="match-reasons"' in reasons
 
 
-def test_a_person_without_cooperative_sees_how_to_join(client, member_user):
-    client.force_login(member_user)
+def test_a_person_without_cooperative_sees_how_to_join(client, signed_in_outsider):
+    client.force_login(signed_in_outsider)
     response = client.get(reverse("portal:dashboard"))
     assert b'data-testid="no-membership"' in response.content
 

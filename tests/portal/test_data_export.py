@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Delivery
 from funding.models import (
     AlertPreference,
     CooperativeAlert,
@@ -22,7 +23,6 @@ from funding.models import (
     Follow,
     SavedSearch,
 )
-from innovacoop.models import Delivery
 from members.models import Invitation
 from members.services import invitation_create
 from partnerships.models import (
@@ -56,7 +56,7 @@ def relations_to_the_user():
 def test_every_relation_to_the_user_is_in_the_export():
     found = relations_to_the_user()
     # The walk itself works (it sees the relations we know of).
-    assert {"startups.Application.applicant", "innovacoop.Delivery.recipient"} <= found
+    assert {"startups.Application.applicant", "core.Delivery.recipient"} <= found
     missing = found - exported_relations()
     assert not missing, (
         f"Personal data not in the export: {sorted(missing)}. Add a section for each in "

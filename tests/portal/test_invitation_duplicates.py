@@ -11,7 +11,7 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from innovacoop.models import Delivery
+from core.models import Delivery
 from members import services
 from members.models import Invitation
 from members.services import invitation_create, invitation_revoke
@@ -114,11 +114,13 @@ def test_an_address_can_be_invited_again_after_its_invitation_was_withdrawn(invi
     assert len(mailoutbox) == 2
 
 
-def test_an_address_can_be_invited_again_after_accepting_and_leaving(invite, member_user, coop):
-    old = invite(email=member_user.email)
-    services.invitation_accept(invitation=old, user=member_user)
-    coop.memberships.filter(user=member_user).delete()
-    assert invite(email=member_user.email).is_pending
+def test_an_address_can_be_invited_again_after_accepting_and_leaving(
+    invite, signed_in_outsider, coop
+):
+    old = invite(email=signed_in_outsider.email)
+    services.invitation_accept(invitation=old, user=signed_in_outsider)
+    coop.memberships.filter(user=signed_in_outsider).delete()
+    assert invite(email=signed_in_outsider.email).is_pending
 
 
 def admin_add(client, coop, email=EMAIL):

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from innovacoop.models import Delivery, User
+from core.models import Delivery, User
 from members.models import Invitation, Membership
 from members.services import invitation_accept, invitation_create
 
@@ -186,15 +186,15 @@ def test_someone_signed_in_with_another_address_cannot_accept(
 
 
 def test_an_invitation_works_once_even_when_accepted_twice_at_once(
-    invite, coop, other_coop_admin, member_user
+    invite, coop, other_coop_admin, signed_in_outsider
 ):
     invitation = invite(email=other_coop_admin.email, role="editor")
     # Two requests loaded the same pending invitation; the first claim wins.
     stale_copy = Invitation.objects.get(pk=invitation.pk)
     invitation_accept(invitation=invitation, user=other_coop_admin)
     with pytest.raises(ValidationError, match=r"già stato usato|already been used"):
-        invitation_accept(invitation=stale_copy, user=member_user)
-    assert not Membership.objects.filter(user=member_user).exists()
+        invitation_accept(invitation=stale_copy, user=signed_in_outsider)
+    assert not Membership.objects.filter(user=signed_in_outsider).exists()
     assert Membership.objects.get(user=other_coop_admin, cooperative=coop).role == "editor"
 
 

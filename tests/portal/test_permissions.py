@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 PERSONAS = [
     "anonymous",
-    "member_user",  # signed in, in no cooperative
+    "signed_in_outsider",  # signed in, in no cooperative
     "other_coop_admin",
     "coop_viewer",
     "coop_editor",
@@ -180,7 +180,7 @@ def test_an_editor_sees_the_edit_button(client, coop, coop_editor):
 
 
 def test_staff_who_are_not_superusers_get_the_same_answers_from_the_rules(coop):
-    from tests.innovacoop.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     staff = UserFactory(is_staff=True, verified=True)
     for action in ACTIONS:

@@ -15,5 +15,5 @@ def programme(db):
 
 
 @pytest.fixture
-def application(programme, member_user):
-    return ApplicationFactory(programme=programme, applicant=member_user)
+def application(programme, signed_in_outsider):
+    return ApplicationFactory(programme=programme, applicant=signed_in_outsider)

@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from startups.models import Application, Kind, Mentor, Startup, SupportProgramme
-from tests.innovacoop.factories import UserFactory
+from tests.core.factories import UserFactory
 
 
 class StartupFactory(factory.django.DjangoModelFactory):

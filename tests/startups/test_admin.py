@@ -41,6 +41,6 @@ def test_admin_action_moves_through_the_pipeline(staff_client):
     assert submitted.events.filter(to_stage=Application.Stage.SCREENING).exists()
 
 
-def test_members_cannot_open_the_startups_admin(client, member_user):
-    client.force_login(member_user)
+def test_members_cannot_open_the_startups_admin(client, signed_in_outsider):
+    client.force_login(signed_in_outsider)
     assert client.get("/admin/startups/application/").status_code == 302

@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail as django_mail
 from django.utils import timezone
 
-from innovacoop.models import Delivery, User
+from core.models import Delivery, User
 from startups.models import Application, Kind, Need
 from tests.members.factories import CooperativeFactory, division, theme
 from tests.startups.factories import ApplicationFactory, SupportProgrammeFactory
@@ -39,16 +39,16 @@ def form_data(**extra):
 
 
 def test_a_signed_in_member_applies_and_gets_a_receipt(
-    client, member_user, programme, django_capture_on_commit_callbacks, mailoutbox
+    client, signed_in_outsider, programme, django_capture_on_commit_callbacks, mailoutbox
 ):
     coop = CooperativeFactory()
-    client.force_login(member_user)
+    client.force_login(signed_in_outsider)
     assert client.get(apply_url(programme)).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(apply_url(programme), form_data(parent_cooperative=coop.pk))
     assert response.status_code == 302
     application = Application.objects.get()
-    assert application.applicant == member_user
+    assert application.applicant == signed_in_outsider
     assert application.stage == Stage.SUBMITTED
     assert application.parent_cooperative == coop
     assert {n.code for n in application.needs.all()} == {"funding", "mentoring"}
@@ -56,16 +56,16 @@ def test_a_signed_in_member_applies_and_gets_a_receipt(
     assert Delivery.objects.get().key == f"startup-application:{application.pk}:submitted"
 
 
-def test_one_application_per_person_per_programme(client, member_user, programme):
-    ApplicationFactory(programme=programme, applicant=member_user)
-    client.force_login(member_user)
+def test_one_application_per_person_per_programme(client, signed_in_outsider, programme):
+    ApplicationFactory(programme=programme, applicant=signed_in_outsider)
+    client.force_login(signed_in_outsider)
     response = client.post(apply_url(programme), form_data(), follow=True)
     assert Application.objects.count() == 1
     assert "Ti sei già candidato a questo programma." in response.content.decode()
 
 
 @pytest.mark.parametrize("when", ["closed", "not_yet_open", "full"])
-def test_a_closed_programme_refuses_with_a_clear_message(client, member_user, when):
+def test_a_closed_programme_refuses_with_a_clear_message(client, signed_in_outsider, when):
     today = timezone.localdate()
     if when == "closed":
         programme = SupportProgrammeFactory(
@@ -80,7 +80,7 @@ def test_a_closed_programme_refuses_with_a_clear_message(client, member_user, wh
     else:
         programme = SupportProgrammeFactory(places=1)
         ApplicationFactory(programme=programme, stage=Stage.ACCEPTED)
-    client.force_login(member_user)
+    client.force_login(signed_in_outsider)
     client.cookies.load({"innovacoop_language": "en"})
     response = client.post(apply_url(programme), form_data(), follow=True)
     page = response.content.decode()
@@ -90,10 +90,10 @@ def test_a_closed_programme_refuses_with_a_clear_message(client, member_user, wh
         "full": "All the places of this programme have been taken",
     }[when]
     assert expected in page
-    assert not Application.objects.filter(applicant=member_user).exists()
+    assert not Application.objects.filter(applicant=signed_in_outsider).exists()
 
 
-def test_the_service_refuses_a_closed_programme(member_user):
+def test_the_service_refuses_a_closed_programme(signed_in_outsider):
     from startups import services
 
     today = timezone.localdate()
@@ -103,7 +103,7 @@ def test_the_service_refuses_a_closed_programme(member_user):
     with pytest.raises(services.ApplicationError):
         services.application_submit(
             programme=programme,
-            applicant=member_user,
+            applicant=signed_in_outsider,
             data={
                 "startup_name": "X",
                 "kind": Kind.WORKERS_BUYOUT,
@@ -150,10 +150,10 @@ def test_a_person_without_an_account_applies_and_waits_for_email_confirmation(
 # tests/startups/test_apply_privacy.py.
 
 
-def test_both_parents_are_refused(client, member_user, programme):
+def test_both_parents_are_refused(client, signed_in_outsider, programme):
     from tests.networks.factories import BodyFactory
 
-    client.force_login(member_user)
+    client.force_login(signed_in_outsider)
     body = BodyFactory(kind="university")
     data = form_data(parent_cooperative=CooperativeFactory().pk, parent_body=body.pk)
     response = client.post(apply_url(programme), data)

@@ -11,9 +11,9 @@ import re
 from allauth.account.models import EmailAddress
 from django.contrib.messages import get_messages
 
-from innovacoop.models import User
+from core.models import User
 from startups.models import Application
-from tests.innovacoop.factories import DEFAULT_PASSWORD, UserFactory
+from tests.core.factories import DEFAULT_PASSWORD, UserFactory
 from tests.startups.test_apply import apply_url, form_data
 
 Stage = Application.Stage

@@ -1,12 +1,14 @@
 """The demo loader: every kind and every stage, flagged demo, and a second run changes nothing."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
+from core import demo_loader
 from startups import demo
 from startups.models import Application, Mentor, MentorAssignment, Startup, SupportProgramme
+from tests.demo_data import load_local_demo
+
+WRITTEN = demo_loader.parse(demo_loader.data_dir("startups") / "invented.yaml")
+OPEN_PROGRAMME, CLOSED_PROGRAMME = (p["slug"] for p in WRITTEN["startups.SupportProgramme"])
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +21,10 @@ def snapshot():
 
 
 def test_demo_has_every_kind_and_every_stage_and_is_flagged():
-    call_command("load_demo", stdout=io.StringIO())
-    programme = SupportProgramme.objects.get(slug=demo.OPEN_PROGRAMME)
+    load_local_demo()
+    programme = SupportProgramme.objects.get(slug=OPEN_PROGRAMME)
     assert programme.is_demo and programme.is_open()
-    assert not SupportProgramme.objects.get(slug=demo.CLOSED_PROGRAMME).is_open()
+    assert not SupportProgramme.objects.get(slug=CLOSED_PROGRAMME).is_open()
     assert set(programme.applications.values_list("stage", flat=True)) == set(
         Application.Stage.values
     )
@@ -35,7 +37,7 @@ def test_demo_has_every_kind_and_every_stage_and_is_flagged():
 
 
 def test_a_second_run_changes_nothing():
-    call_command("load_demo", stdout=io.StringIO())
+    load_local_demo()
     before = snapshot()
     demo.load()
     assert snapshot() == before
@@ -43,5 +45,5 @@ def test_a_second_run_changes_nothing():
 
 def test_demo_without_the_other_apps_data_still_loads():
     demo.load()
-    assert Startup.objects.count() == len(demo.STARTUPS)
+    assert Startup.objects.count() == len(WRITTEN["startups.Startup"])
     assert not Startup.objects.filter(parent_body__isnull=False).exists()

@@ -32,20 +32,36 @@ def test_members_see_members_only_startups(client, coop_viewer):
     assert "Riservata Coop" in client.get("/startups/").content.decode()
 
 
+@pytest.mark.parametrize("outsider", ["signed_in_outsider", "startup_applicant"])
+def test_a_signed_in_outsider_does_not_see_members_only_startups(request, client, outsider):
+    StartupFactory(name="Pubblica Srl")
+    StartupFactory(name="Riservata Coop", visibility=Startup.Visibility.MEMBERS)
+    client.force_login(request.getfixturevalue(outsider))
+    page = client.get("/startups/").content.decode()
+    assert "Pubblica Srl" in page
+    assert "Riservata Coop" not in page
+
+
 @pytest.mark.parametrize(
     ("visibility", "persona", "status"),
     [
         ("public", "anonymous", 200),
+        ("public", "outsider", 200),
         ("public", "member", 200),
         ("members", "anonymous", 404),
+        ("members", "outsider", 404),
         ("members", "member", 200),
         ("members", "staff", 200),
     ],
 )
-def test_profile_visibility(client, coop_viewer, staff_user, visibility, persona, status):
+def test_profile_visibility(
+    client, coop_viewer, signed_in_outsider, staff_user, visibility, persona, status
+):
     startup = StartupFactory(visibility=visibility)
     if persona == "member":
         client.force_login(coop_viewer)
+    elif persona == "outsider":
+        client.force_login(signed_in_outsider)
     elif persona == "staff":
         client.force_login(staff_user)
     assert client.get(startup.get_absolute_url()).status_code == status
@@ -67,6 +83,16 @@ def test_members_see_founders_contacts_and_needs_detail(client, coop_viewer):
     assert "Anna Rossi" in member
     assert startup.contact_email in member
     assert "A seed round of 200k EUR." in member
+
+
+def test_a_signed_in_outsider_sees_no_founders_contacts_or_needs_detail(client, signed_in_outsider):
+    startup = StartupFactory(needs=[Need.objects.get(code="funding")])
+    client.force_login(signed_in_outsider)
+    outsider = client.get(startup.get_absolute_url()).content.decode()
+    assert "Anna Rossi" not in outsider
+    assert startup.contact_email not in outsider
+    assert "A seed round of 200k EUR." not in outsider
+    assert "Finanziamenti" in outsider  # the need itself is public
 
 
 def test_list_facets_filter(client):
@@ -145,13 +171,13 @@ def test_detail_query_count_does_not_grow_with_the_calls(client):
 
 @pytest.mark.parametrize("url", ["board/", "board.csv"])
 @pytest.mark.parametrize(
-    ("persona", "status"), [("anonymous", 302), ("member", 403), ("staff", 200)]
+    ("persona", "status"), [("anonymous", 302), ("outsider", 403), ("staff", 200)]
 )
 def test_the_board_is_for_staff_only(
-    client, member_user, staff_user, programme, url, persona, status
+    client, signed_in_outsider, staff_user, programme, url, persona, status
 ):
-    if persona == "member":
-        client.force_login(member_user)
+    if persona == "outsider":
+        client.force_login(signed_in_outsider)
     elif persona == "staff":
         client.force_login(staff_user)
     assert client.get(f"/startups/programmes/{programme.slug}/{url}").status_code == status

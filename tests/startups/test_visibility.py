@@ -1,6 +1,6 @@
 """Members-only data is for people of member cooperatives and staff, not for any account.
 
-A signed-in person of no cooperative (`member_user`) and a startup founder whose account was
+A signed-in person of no cooperative (`signed_in_outsider`) and a startup founder whose account was
 made by applying are outsiders: they see what anonymous visitors see, with a message that
 says why instead of a "sign in" button.
 """
@@ -37,7 +37,7 @@ def public(db):
     return StartupFactory(name="Pubblica Srl", founders="Carla Neri")
 
 
-OUTSIDERS = ["member_user", "applicant"]
+OUTSIDERS = ["signed_in_outsider", "applicant"]
 INSIDERS = ["coop_viewer", "staff_user"]
 
 

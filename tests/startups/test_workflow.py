@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from innovacoop.models import Delivery
+from core.models import Delivery
 from startups import services
 from startups.models import Application, ApplicationEvent, Startup
-from tests.innovacoop.factories import UserFactory
+from tests.core.factories import UserFactory
 from tests.startups.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,10 +63,10 @@ def test_only_staff_can_move_an_application(client, application, persona):
     assert not Delivery.objects.exists()
 
 
-def test_the_service_refuses_a_non_staff_person_too(application, member_user):
+def test_the_service_refuses_a_non_staff_person_too(application, signed_in_outsider):
     with pytest.raises(PermissionDenied):
         services.application_transition(
-            application=application, to_stage=Stage.SCREENING, by=member_user
+            application=application, to_stage=Stage.SCREENING, by=signed_in_outsider
         )
     assert Application.objects.get().stage == Stage.SUBMITTED
 
@@ -203,11 +203,11 @@ def test_staff_assigns_a_mentor_on_the_board(staff_client, programme):
     assert [a.mentor for a in application.startup.mentor_assignments.all()] == [mentor]
 
 
-def test_a_member_cannot_assign_a_mentor(client, member_user, programme):
+def test_a_member_cannot_assign_a_mentor(client, signed_in_outsider, programme):
     from tests.startups.factories import MentorFactory
 
     application = ApplicationFactory(programme=programme, stage=Stage.ACCEPTED)
-    client.force_login(member_user)
+    client.force_login(signed_in_outsider)
     response = client.post(
         f"/startups/applications/{application.pk}/mentor/", {"mentor": MentorFactory().pk}
     )

@@ -1,0 +1,115 @@
+from allauth.account.adapter import get_adapter
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django_celery_beat.admin import PeriodicTaskAdmin as BasePeriodicTaskAdmin
+from django_celery_beat.models import PeriodicTask
+
+from core import mail
+from core.changelist import BoundedDateHierarchyMixin
+from core.models import Delivery, User
+
+admin.site.site_header = _("InnovaCoop administration")
+admin.site.site_title = _("InnovaCoop")
+admin.site.index_title = _("Staff work")
+
+
+class RateLimitedAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin sign-in, checked by allauth's adapter like /accounts/login/.
+
+    `adapter.authenticate` counts a failure against the address (and the IP) in allauth's
+    "login_failed" limit and refuses, while the limit holds, even the right password: the
+    two sign-in pages share one counter, so an attacker gains nothing by switching page.
+    A successful password reset clears the count (see `core.receivers`).
+    """
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is not None and password:
+            # Raises the "too many failed login attempts" ValidationError while held.
+            self.user_cache = get_adapter(self.request).authenticate(
+                self.request, email=email, password=password
+            )
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+admin.site.login_form = RateLimitedAdminAuthenticationForm
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "language", "is_staff", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "language"]
+    search_fields = ["email", "full_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "language")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name", "language", "password1", "password2"),
+            },
+        ),
+    )
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
+    """The email ledger: what was sent to whom and why, and what failed (with its error)."""
+
+    list_display = ["created_at", "kind", "to_email", "language", "state", "attempts", "sent_at"]
+    list_filter = ["state", "kind", "language"]
+    search_fields = ["to_email", "key", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+    readonly_fields = [
+        "key",
+        "kind",
+        "recipient",
+        "to_email",
+        "language",
+        "subject",
+        "body_text",
+        "headers",
+        "state",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "created_at",
+        "updated_at",
+    ]
+    exclude = ["body_html", "claim_token"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Send the selected emails again"))
+    def resend(self, request, queryset):
+        count = mail.delivery_resend(queryset)
+        self.message_user(request, _("%(count)d emails queued again.") % {"count": count})
+
+
+# django-celery-beat's schedules have a date hierarchy too: the same guard against impossible
+# years (django_celery_beat is installed before this app, so its admin is registered already).
+admin.site.unregister(PeriodicTask)
+
+
+@admin.register(PeriodicTask)
+class PeriodicTaskAdmin(BoundedDateHierarchyMixin, BasePeriodicTaskAdmin):
+    pass

@@ -1,0 +1,45 @@
+"""The home page: open calls closing soon, the federation's figures, the latest requests."""
+
+import rules
+from django.views.generic import TemplateView
+
+from funding.selectors import closing_calls
+from members.models import AssociationFigure
+from partnerships.models import PartnershipRequest
+
+# The regional federation whose published figures the home page shows (seed documents).
+FEDERATION_SLUG = "legacoop-emilia-romagna"
+LATEST_REQUESTS = 3
+
+
+class HomeView(TemplateView):
+    """Open calls closing soonest, the federation's figures and, for people of member
+    cooperatives, the latest partnership requests (which are for members only)."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["closing_calls"] = closing_calls(limit=6)
+        context["federation_figures"] = list(
+            AssociationFigure.objects.filter(association__slug=FEDERATION_SLUG)
+            .select_related("association")
+            .order_by("pk")
+        )
+        if rules.has_perm("partnerships.browse_requests", self.request.user):
+            # Only what the cards show: the three newest rows, without their long texts.
+            context["latest_requests"] = list(
+                PartnershipRequest.objects.open_for_interest()
+                .select_related("owner")
+                .only(
+                    "kind",
+                    "state",
+                    "title",
+                    "is_demo",
+                    "interest_deadline",
+                    "published_at",
+                    "owner__legal_name",
+                )
+                .order_by("-published_at", "-pk")[:LATEST_REQUESTS]
+            )
+        return context
