@@ -18,6 +18,8 @@ from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
 
+from funding.models import EU_MEMBER_STATES
+
 BATCH = 2000
 WORDS = [
     "energy",
@@ -78,35 +80,7 @@ FILLER = [
     "demonstration",
 ]
 COUNTRIES = ["TN", "BR", "AR", "FR", "ES", "DE", "BE", "PT", "SN", "MZ", "AL", "RS", "UA"]
-EU27 = [
-    "AT",
-    "BE",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "ES",
-    "FI",
-    "FR",
-    "GR",
-    "HR",
-    "HU",
-    "IE",
-    "IT",
-    "LT",
-    "LU",
-    "LV",
-    "MT",
-    "NL",
-    "PL",
-    "PT",
-    "RO",
-    "SE",
-    "SI",
-    "SK",
-]
+EU27 = sorted(EU_MEMBER_STATES)
 PROVINCES = ["BO", "MO", "RE", "PR", "FE", "RA", "FC", "RN", "PC"]
 # Divisions that hold most cooperatives (agrifood, social care, construction, services).
 POPULAR_DIVISIONS = {"01", "10", "41", "43", "49", "56", "62", "81", "87", "88"}

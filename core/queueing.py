@@ -10,6 +10,7 @@ task there and then.
 
 import logging
 
+from celery import current_app
 from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
@@ -20,11 +21,20 @@ RELIABLE = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": T
 
 
 def queue(task, *args, **options):
-    """Queue `task(*args)` now; True if the broker took it. `options` go to `apply_async`."""
+    """Queue `task(*args)` now; True if the broker took it. `options` go to `apply_async`.
+
+    `task` is a task or its registered name ("matches.process_refreshes"). Services queue
+    their own app's tasks by name: the tasks module imports the services, never the reverse,
+    and each app's `AppConfig.ready` imports its tasks module, so every process (web workers
+    included) has them registered.
+    """
+    name = task if isinstance(task, str) else task.name
     try:
+        if isinstance(task, str):
+            task = current_app.tasks[task]
         task.apply_async(args=list(args), **options)
     except Exception:
-        logger.warning("Could not queue %s%s; the sweep will", task.name, args, exc_info=True)
+        logger.warning("Could not queue %s%s; the sweep will", name, args, exc_info=True)
         return False
     return True
 

@@ -474,9 +474,7 @@ def unannounced_calls_record(*, now=None):
 
 def queue_dispatch(dispatch_id):
     """Queue the fan-out; losing this is safe: the periodic sweep finds unprocessed rows."""
-    from funding.tasks import process_alert_dispatch
-
-    queue(process_alert_dispatch, dispatch_id, queue=settings.FUNDING_ALERTS_QUEUE)
+    queue("funding.process_alert_dispatch", dispatch_id, queue=settings.FUNDING_ALERTS_QUEUE)
 
 
 def instant_recipients(call, *, at=None):
@@ -552,9 +550,7 @@ def _queue_chunks(chunk_ids):
 
 def queue_alert_chunk(chunk_id):
     """Queue one chunk; losing this is safe: the sweep re-queues chunks left pending."""
-    from funding.tasks import send_alert_chunk
-
-    queue(send_alert_chunk, chunk_id, queue=settings.FUNDING_ALERTS_QUEUE)
+    queue("funding.send_alert_chunk", chunk_id, queue=settings.FUNDING_ALERTS_QUEUE)
 
 
 def alert_chunk_send(*, chunk_id, at=None):

@@ -9,7 +9,8 @@ class FundingConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete
 
-        from funding import alerts, feeds
+        # `tasks` registers the tasks the alerts queue by name (`core.queueing.queue`).
+        from funding import alerts, feeds, tasks  # noqa: F401
 
         post_delete.connect(
             alerts.membership_ended,

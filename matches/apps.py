@@ -9,6 +9,7 @@ class MatchesConfig(AppConfig):
 
     def ready(self):
         # Model signals catch every entry point (admin, portal forms, imports, the shell).
-        from matches import signals
+        # `tasks` registers the task the services queue by name (`core.queueing.queue`).
+        from matches import signals, tasks  # noqa: F401
 
         signals.connect()

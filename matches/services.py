@@ -86,11 +86,7 @@ def refresh_record(kind, object_ids):
 
 def queue_processing():
     """Queue the task; losing it is safe: `refreshes_sweep` finds the rows every minute."""
-    # Imported here: the task module imports this one. Looking the task up by name in the
-    # registry fails in a process that has not imported the task modules yet (a web worker).
-    from matches.tasks import process_match_refreshes
-
-    queue(process_match_refreshes)
+    queue("matches.process_refreshes")
 
 
 def _claimable(now):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.slugs import unique_slug
 from members.access import may
 from partnerships.models import ExpressionOfInterest, PartnershipRequest, Project
+from partnerships.services import request_close
 
 SLUG_MAX = 190  # leaves room for "-<n>" within the 200 characters of the column
 
@@ -60,8 +61,6 @@ def project_from_request(*, request, by, **fields):
     Raises PermissionDenied when `by` may not act for the owner, and ValidationError when
     the request cannot (or can no longer) become a project.
     """
-    from partnerships.services import request_close
-
     with transaction.atomic():
         # Lock the request: a second submit waits here and then finds the project.
         request = PartnershipRequest.objects.select_for_update().get(pk=request.pk)

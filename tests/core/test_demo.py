@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.forms.models import model_to_dict
+from django.utils import translation
 
 from core import demo_loader
 from core.demo import DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD
@@ -73,7 +74,8 @@ def test_load_demo_refuses_to_run_with_debug_off(settings):
 def test_load_demo_with_debug_off_and_the_flag_gives_staff_no_known_password(client, settings):
     settings.DEBUG = False
     out = io.StringIO()
-    call_command("load_demo", "--allow-without-debug", stdout=out)
+    with translation.override("en"):  # the command speaks the portal's default, Italian
+        call_command("load_demo", "--allow-without-debug", stdout=out)
     staff = User.objects.get(email=DEMO_STAFF_EMAIL)
     assert staff.is_staff and not staff.has_usable_password()
     assert DEMO_STAFF_EMAIL in out.getvalue() and "no usable password" in out.getvalue()

@@ -76,3 +76,21 @@ def test_after_commit_rings_once_per_transaction_when_asked(django_capture_on_co
         after_commit(rung.append, "b")
         assert rung == []
     assert rung == ["a", "b", "b"]
+
+
+@pytest.mark.django_db
+def test_services_queue_their_apps_tasks_by_name_in_any_process(caplog):
+    # The apps' ready() registers the tasks their services queue by name: a web process that
+    # never imported a tasks module still finds them (tasks run eagerly here).
+    from celery import current_app
+
+    registered = set(current_app.tasks)
+    assert {
+        "funding.process_alert_dispatch",
+        "funding.send_alert_chunk",
+        "matches.process_refreshes",
+    } <= registered
+    with caplog.at_level(logging.WARNING, logger="core.queueing"):
+        assert queue("matches.process_refreshes") is True
+        assert queue("no.such.task") is False
+    assert "no.such.task" in caplog.text
