@@ -5,6 +5,7 @@
 import ast
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
@@ -56,26 +57,14 @@ def test_the_import_graph_is_read():
     assert "funding.tasks" in edges["funding.apps"]  # imports inside functions count too
 
 
-def test_innovacoop_imports_no_app_of_the_project():
-    edges = graph()
+@pytest.mark.parametrize("package", ["innovacoop", "core"])
+def test_configuration_and_core_import_no_other_package_of_the_project(package):
     offending = {
         (module, target)
-        for module, targets in edges.items()
-        if module.split(".")[0] == "innovacoop"
+        for module, targets in graph().items()
+        if module.split(".")[0] == package
         for target in targets
-        if target.split(".")[0] != "innovacoop"
-    }
-    assert offending == set()
-
-
-def test_core_imports_no_other_app_of_the_project():
-    edges = graph()
-    offending = {
-        (module, target)
-        for module, targets in edges.items()
-        if module.split(".")[0] == "core"
-        for target in targets
-        if target.split(".")[0] not in {"core"}
+        if target.split(".")[0] != package
     }
     assert offending == set()
 
