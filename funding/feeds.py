@@ -17,17 +17,16 @@ cache: set `CACHE_URL`) serves the change at the latest one period later.
 
 import datetime
 import hashlib
-import time
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from core import versions
 from funding.models import Call, Deadline, Programme, status_conditions
 
 MAX_FEED_CALLS = 500
@@ -37,53 +36,27 @@ MAX_RSS_ITEMS = 50
 WINDOW_PAST = datetime.timedelta(days=30)
 WINDOW_AHEAD = datetime.timedelta(days=730)
 FEED_TTL_SECONDS = 15 * 60
-VERSION_KEY = "funding:feeds:version"
 
 
 # --- The catalogue version --------------------------------------------------------------
 
+# The version token (core.versions) of everything the catalogue's pages and feeds show.
+CATALOGUE = "funding.catalogue"
+
 
 def catalogue_version():
-    """The current version token: "<nanoseconds since the epoch>" of the last change.
-
-    A cache without the token (cold start, eviction) starts a new version, which only costs
-    one rendering more; `cache.add` keeps two workers that start at once from disagreeing.
-    """
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, str(time.time_ns()), timeout=None)
-        version = cache.get(VERSION_KEY) or str(time.time_ns())
-    return version
-
-
-def bump_catalogue_version(**kwargs):
-    """Signal receiver: the catalogue changed, feeds rendered so far are out of date."""
-    # Never the same token twice, even when the clock has not moved (a frozen test clock,
-    # two changes within the clock's resolution).
-    current = cache.get(VERSION_KEY)
-    following = int(current) + 1 if current and current.isdigit() else 0
-    cache.set(VERSION_KEY, str(max(time.time_ns(), following)), timeout=None)
+    return versions.current(CATALOGUE)
 
 
 def connect_invalidation():
-    """Connect `bump_catalogue_version` to every change a feed shows (called once, at start)."""
-    for sender in (Call, Deadline, Programme):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                bump_catalogue_version,
-                sender=sender,
-                dispatch_uid=f"funding.feeds.{signal_name(signal)}.{sender.__name__}",
-            )
-    for through in (Call.themes.through, Call.sectors.through, Call.applicant_types.through):
-        m2m_changed.connect(
-            bump_catalogue_version,
-            sender=through,
-            dispatch_uid=f"funding.feeds.m2m.{through.__name__}",
-        )
-
-
-def signal_name(signal):
-    return "save" if signal is post_save else "delete"
+    """Replace the catalogue version on every change a feed shows (called once, at start)."""
+    versions.bump_on_change(
+        CATALOGUE,
+        Call,
+        Deadline,
+        Programme,
+        m2m=(Call.themes.through, Call.sectors.through, Call.applicant_types.through),
+    )
 
 
 # --- Conditional GET ------------------------------------------------------------------------

@@ -1,22 +1,21 @@
 import functools
-import hashlib
-import time
 
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_POST
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, TemplateView
 from django_countries import countries
 
+from core import fragments
 from core.navigation import safe_next_url
-from core.pagination import ForgivingPaginationMixin
+from core.pagination import forgiving_page
 from funding import eligibility, feeds
 from funding.filters import CallFilterSet
 from funding.models import Call, Deadline, Follow
@@ -28,45 +27,79 @@ def filtered_calls(request):
     return CallFilterSet(request.GET, queryset=Call.objects.published())
 
 
-class CallListView(ForgivingPaginationMixin, ListView):
+class CallListView(TemplateView):
+    """The catalogue: filters with counts, search, cards, pages.
+
+    The filter column and the results are the same for everyone with the same selection and
+    read the whole catalogue, so each is rendered once per catalogue version, minute,
+    language and selection (`core.fragments`); what is per person (save as alert) is
+    rendered around them on each view. The context of a fragment rendered in this request
+    is also the page's.
+    """
+
     template_name = "funding/call_list.html"
-    context_object_name = "calls"
     paginate_by = 20
 
-    def get_queryset(self):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
         self.filterset = filtered_calls(self.request)
-        return (
+        self.filterset.errors  # noqa: B018 - validates the filters before any fragment reads them
+        self.fragment_context = {}
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filterset=self.filterset,
+            query_string=query.urlencode(),
+            ics_url=_with_query("funding:call-feed-ics", query),
+            rss_url=_with_query("funding:call-feed-rss", query),
+        )
+        context["facets_html"] = fragments.cached_html(
+            "funding.call-facets",
+            self.render_facets,
+            data=[feeds.CATALOGUE],
+            vary=fragments.query_of(self.request, ignore=("page", "sort")),
+        )
+        context["results_html"] = fragments.cached_html(
+            "funding.call-results",
+            lambda: self.render_results(context["query_string"]),
+            data=[feeds.CATALOGUE],
+            vary=fragments.query_of(self.request),
+        )
+        context.update(self.fragment_context)
+        return context
+
+    def render_facets(self):
+        data = self.filterset.data
+        facets_context = {
+            "filterset": self.filterset,
+            # Built here in one pass: a form widget renders each of the ~250 countries
+            # through a template of its own, which cost more than all the rest of the page.
+            "sector_options": _options_html(sector_options(self.filterset), data.getlist("sector")),
+            "country_options": _options_html(
+                _countries(get_language()), data.getlist("country")[-1:]
+            ),
+            "facets": facet_groups(self.filterset),
+        }
+        self.fragment_context.update(facets_context)
+        return render_to_string("funding/_call_facets.html", facets_context)
+
+    def render_results(self, query_string):
+        calls = (
             self.filterset.qs.select_related("programme")
             # The cards show neither: not reading them keeps the sort of every match narrow.
             .defer("description", "search_vector")
             .prefetch_related(Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at")))
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        data = self.filterset.data
-        context.update(
-            # Built here in one pass: a form widget renders each of the ~250 countries through
-            # a template of its own, which cost more than all the rest of the page.
-            sector_options=_options_html(
-                catalogue_cached(
-                    "sectors", self.request, lambda: sector_options(self.filterset), language=True
-                ),
-                data.getlist("sector"),
-            ),
-            country_options=_options_html(_countries(get_language()), data.getlist("country")[-1:]),
-            filterset=self.filterset,
-            facets=facet_groups(
-                self.filterset,
-                counts=catalogue_cached("facets", self.request, self.filterset.facet_counts),
-            ),
-            query_string=query.urlencode(),
-            ics_url=_with_query("funding:call-feed-ics", query),
-            rss_url=_with_query("funding:call-feed-rss", query),
-        )
-        return context
+        page = forgiving_page(self.request, calls, self.paginate_by)
+        results_context = {
+            "calls": page.object_list,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "query_string": query_string,
+        }
+        self.fragment_context.update(results_context)
+        return render_to_string("funding/_call_results.html", results_context)
 
 
 @functools.lru_cache(maxsize=8)
@@ -92,33 +125,6 @@ def _with_query(url_name, query):
 # A facet lists at most this many values at once (the most frequent and the ticked ones);
 # the others wait behind "more", so a catalogue of hundreds of programmes stays readable.
 FACET_VISIBLE = 8
-
-
-# Facet counts and the sector list read the whole published catalogue on every view, yet
-# change only when the catalogue does (the feeds' version token, bumped on every call and
-# deadline change) or as time moves a call from forthcoming to open to closed: so they are
-# kept for a minute per catalogue version and selection, which also bounds what a write
-# that sends no signal (a bulk update) can leave stale.
-CATALOGUE_CACHE_SECONDS = 60
-
-
-def catalogue_cached(kind, request, compute, *, language=False):
-    """`compute()`, cached per catalogue version, minute and filters (page and sort aside)."""
-    query = sorted(
-        (key, value)
-        for key, values in request.GET.lists()
-        if key not in ("page", "sort")
-        for value in values
-    )
-    period = int(time.time()) // CATALOGUE_CACHE_SECONDS
-    parts = [kind, feeds.catalogue_version(), str(period), get_language() if language else ""]
-    digest = hashlib.sha256("\x1f".join([*parts, repr(query)]).encode()).hexdigest()[:40]
-    key = f"funding:catalogue:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CATALOGUE_CACHE_SECONDS)
-    return value
 
 
 def facet_groups(filterset, counts=None):

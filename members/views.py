@@ -1,16 +1,20 @@
 from django.views.generic import DetailView, ListView
 
+from core.fragments import CachedContentMixin
 from core.pagination import ForgivingPaginationMixin, forgiving_page
+from members.apps import DIRECTORY
 from members.filters import CooperativeFilterSet
 from members.models import Association, Cooperative
 
 PAGE_SIZE = 20
 
 
-class CooperativeListView(ForgivingPaginationMixin, ListView):
+class CooperativeListView(CachedContentMixin, ForgivingPaginationMixin, ListView):
     """The directory of member cooperatives, filtered by facets and text search."""
 
     template_name = "members/cooperative_list.html"
+    content_template = "members/_cooperative_list_content.html"
+    content_data = (DIRECTORY,)
     context_object_name = "cooperatives"
     paginate_by = PAGE_SIZE
 

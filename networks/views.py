@@ -1,5 +1,7 @@
 from django.views.generic import DetailView, ListView
 
+from core.fragments import CachedContentMixin
+from networks.apps import DIRECTORY
 from networks.diagram import INNOVACOOP_WORKS_THROUGH, federation_diagram
 from networks.selectors import (
     body_detail_queryset,
@@ -10,10 +12,12 @@ from networks.selectors import (
 )
 
 
-class BodyListView(ListView):
+class BodyListView(CachedContentMixin, ListView):
     """Bodies grouped by kind, under the picture of how the federation connects."""
 
     template_name = "networks/body_list.html"
+    content_template = "networks/_body_list_content.html"
+    content_data = (DIRECTORY,)
     context_object_name = "bodies"
 
     def get_queryset(self):

@@ -1,8 +1,11 @@
 """The home page: open calls closing soon, the federation's figures, the latest requests."""
 
 import rules
+from django.template.loader import render_to_string
 from django.views.generic import TemplateView
 
+from core import fragments
+from funding import feeds
 from funding.selectors import closing_calls
 from members.models import AssociationFigure
 from partnerships.models import PartnershipRequest
@@ -20,7 +23,12 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["closing_calls"] = closing_calls(limit=6)
+        # The same for everyone: rendered once per catalogue version and minute.
+        context["closing_calls_html"] = fragments.cached_html(
+            "portal.home-closing-calls",
+            lambda: self.render_closing_calls(context),
+            data=[feeds.CATALOGUE],
+        )
         context["federation_figures"] = list(
             AssociationFigure.objects.filter(association__slug=FEDERATION_SLUG)
             .select_related("association")
@@ -43,3 +51,9 @@ class HomeView(TemplateView):
                 .order_by("-published_at", "-pk")[:LATEST_REQUESTS]
             )
         return context
+
+    def render_closing_calls(self, context):
+        context["closing_calls"] = closing_calls(limit=6)
+        return render_to_string(
+            "funding/home_closing_calls.html", {"closing_calls": context["closing_calls"]}
+        )

@@ -1,6 +1,7 @@
 from http import HTTPStatus
 from urllib.parse import urlencode
 
+import rules
 from allauth.account.adapter import get_adapter
 from allauth.account.internal.flows.email_verification import send_verification_email_for_user
 from allauth.core import ratelimit
@@ -18,11 +19,13 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
 from core import exports
+from core.fragments import CachedContentMixin
 from core.navigation import safe_next_url
 from core.pagination import ForgivingPaginationMixin
 from funding.matching import MatchProfile, match_calls_for_profile
 from members.access import PermissionRequiredMixin, may, permission_required
 from startups import services
+from startups.apps import DIRECTORY
 from startups.filters import ApplicationFilterSet, StartupFilterSet
 from startups.forms import ApplicationForm, MentorAssignForm, SignupApplicationForm, TransitionForm
 from startups.models import Application, Mentor, MentorAssignment, Startup, SupportProgramme
@@ -35,10 +38,17 @@ MATCHING_CALLS_SHOWN = 5
 staff_only = permission_required("startups.manage_applications")
 
 
-class StartupListView(ForgivingPaginationMixin, ListView):
+class StartupListView(CachedContentMixin, ForgivingPaginationMixin, ListView):
     """Startups and spinoffs: public ones for everyone, members-only ones for members."""
 
     template_name = "startups/startup_list.html"
+    content_template = "startups/_startup_list_content.html"
+    content_data = (DIRECTORY,)
+
+    def content_vary(self):
+        # Two audiences see two lists: the rule of `Startup.objects.visible_to`.
+        return (rules.has_perm("members.view_members_only", self.request.user),)
+
     context_object_name = "startups"
     paginate_by = PAGE_SIZE
 
