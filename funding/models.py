@@ -442,6 +442,8 @@ class Call(models.Model):
         verbose_name = _("call")
         verbose_name_plural = _("calls")
         ordering = ["-published_at", "-pk"]
+        # The admin's date hierarchy reads MIN/MAX(opens_at) on every change list view.
+        indexes = [models.Index(fields=["opens_at"], name="call_opens_at_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(funding_rate__isnull=True)

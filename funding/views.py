@@ -2,7 +2,7 @@ import functools
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -199,16 +199,21 @@ def sector_options(filterset):
 
 
 class CallDetailView(DetailView):
+    """A call's page. Its text, deadlines and eligibility are the same for everyone who may
+    see the call, so they are kept rendered per catalogue version (`core.fragments`); the
+    follow button, the partnership links and the hard gates are per person."""
+
     template_name = "funding/call_detail.html"
     context_object_name = "call"
+    SHARED_PARTS = {
+        "call_main_html": "funding/_call_main.html",
+        "call_deadlines_html": "funding/_call_deadlines.html",
+        "call_eligibility_html": "funding/_call_eligibility.html",
+    }
 
     def get_queryset(self):
         # Staff see every call (drafts with a banner); everyone else only published ones.
-        return (
-            Call.objects.visible_to(self.request.user)
-            .select_related("programme")
-            .prefetch_related("deadlines", "themes", "sectors", "applicant_types")
-        )
+        return Call.objects.visible_to(self.request.user).select_related("programme")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -217,7 +222,13 @@ class CallDetailView(DetailView):
         context["is_following"] = (
             user.is_authenticated and Follow.objects.filter(user=user, call=call).exists()
         )
-        context["next_deadline"] = call.upcoming_deadline
+        for name, template in self.SHARED_PARTS.items():
+            context[name] = fragments.cached_html(
+                f"funding.call-detail.{template}",
+                functools.partial(self.render_shared, template, context),
+                data=[feeds.CATALOGUE],
+                vary=(call.pk,),
+            )
         # The hard gates for the person's current cooperative; nothing for people in none.
         cooperative = current_cooperative(self.request)
         if cooperative is not None and call.is_published:
@@ -228,6 +239,19 @@ class CallDetailView(DetailView):
                 gates_passed=eligibility.passes_all(gates),
             )
         return context
+
+    def render_shared(self, template, context):
+        call = self.object
+        if "next_deadline" not in context:
+            prefetch_related_objects(
+                [call],
+                Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at")),
+                "themes",
+                "sectors",
+                "applicant_types",
+            )
+            context["next_deadline"] = call.upcoming_deadline
+        return render_to_string(template, {"call": call, "next_deadline": context["next_deadline"]})
 
 
 def _visible_call(request, slug):

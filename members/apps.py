@@ -11,12 +11,13 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from core import versions
-        from members.models import Association, Cooperative, Sector, Theme
+        from members.models import Association, Cooperative, CooperativeContact, Sector, Theme
 
         # What /members/ shows (core.fragments keeps it rendered per version).
         versions.bump_on_change(
             DIRECTORY,
             Cooperative,
+            CooperativeContact,
             Association,
             Sector,
             Theme,

@@ -1,5 +1,10 @@
+import functools
+
+from django.db.models import prefetch_related_objects
+from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView
 
+from core import fragments
 from core.fragments import CachedContentMixin
 from core.pagination import ForgivingPaginationMixin, forgiving_page
 from members.apps import DIRECTORY
@@ -31,26 +36,47 @@ class CooperativeListView(CachedContentMixin, ForgivingPaginationMixin, ListView
 
 
 class CooperativeDetailView(DetailView):
-    """A cooperative's profile; contact data only for those allowed to see it."""
+    """A cooperative's profile; contact data only for those allowed to see it.
+
+    The content is kept rendered per directory version and per what the reader may see
+    (`core.fragments`): contacts or not, signed in or not."""
 
     template_name = "members/cooperative_detail.html"
     context_object_name = "cooperative"
 
     def get_queryset(self):
         # Inactive cooperatives are for staff only (`members.view_cooperative`).
-        return (
-            Cooperative.objects.visible_to(self.request.user)
-            .select_related("main_sector", "main_sector__section")
-            .prefetch_related("sectors", "themes", "associations")
+        return Cooperative.objects.visible_to(self.request.user).select_related(
+            "main_sector", "main_sector__section"
         )
 
     def get_context_data(self, **kwargs):
-        can_view_contacts = self.request.user.has_perm(
-            "members.view_cooperative_contacts", self.object
+        context = super().get_context_data(**kwargs)
+        cooperative = self.object
+        context["can_view_contacts"] = self.request.user.has_perm(
+            "members.view_cooperative_contacts", cooperative
         )
-        contacts = self.object.contacts.all() if can_view_contacts else []
-        return super().get_context_data(
-            can_view_contacts=can_view_contacts, contacts=contacts, **kwargs
+        context["signed_in"] = self.request.user.is_authenticated
+        context["content_html"] = fragments.cached_html(
+            "members.cooperative-detail",
+            functools.partial(self.render_content, context),
+            data=[DIRECTORY],
+            vary=(cooperative.pk, context["can_view_contacts"], context["signed_in"]),
+        )
+        return context
+
+    def render_content(self, context):
+        cooperative = self.object
+        prefetch_related_objects([cooperative], "sectors", "themes", "associations")
+        context["contacts"] = cooperative.contacts.all() if context["can_view_contacts"] else []
+        return render_to_string(
+            "members/_cooperative_detail_content.html",
+            {
+                "cooperative": cooperative,
+                "can_view_contacts": context["can_view_contacts"],
+                "contacts": context["contacts"],
+                "signed_in": context["signed_in"],
+            },
         )
 
 

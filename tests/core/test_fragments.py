@@ -9,6 +9,7 @@ import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from core import fragments, versions
@@ -161,3 +162,33 @@ def test_a_published_call_bumps_the_catalogue_version():
     before = versions.current("funding.catalogue")
     CallFactory(publication_state=Call.PublicationState.PUBLISHED, opens_at=timezone.now())
     assert versions.current("funding.catalogue") != before
+
+
+def test_a_cooperative_page_keeps_contacts_for_those_who_may_see_them(
+    client, coop, coop_admin, signed_in_outsider
+):
+    coop.email = "segreteria@aurora.example"
+    coop.save()
+    client.force_login(coop_admin)
+    assert "segreteria@aurora.example" in client.get(coop.get_absolute_url()).content.decode()
+    client.force_login(signed_in_outsider)
+    outsider = client.get(coop.get_absolute_url()).content.decode()
+    assert "segreteria@aurora.example" not in outsider
+    assert 'data-testid="contacts-for-members"' in outsider
+    client.logout()
+    anonymous = client.get(coop.get_absolute_url()).content.decode()
+    assert "segreteria@aurora.example" not in anonymous
+    assert 'data-testid="contacts-for-members"' not in anonymous
+
+
+def test_a_call_page_keeps_its_text_and_renders_the_follow_button_per_person(client, coop_admin):
+    call = CallFactory(title="Bando girasole", summary="Per le cooperative di comunità.")
+    follow_url = reverse("funding:call-follow", kwargs={"slug": call.slug})
+    anonymous = client.get(call.get_absolute_url()).content.decode()
+    assert "Bando girasole" in anonymous and follow_url not in anonymous
+    client.force_login(coop_admin)
+    signed_in = client.get(call.get_absolute_url()).content.decode()
+    assert "Bando girasole" in signed_in and follow_url in signed_in
+    call.summary = "Testo aggiornato del bando."
+    call.save()
+    assert "Testo aggiornato del bando." in client.get(call.get_absolute_url()).content.decode()
