@@ -128,6 +128,16 @@ def test_document_keeps_the_other_label_and_compares():
     assert again.count("## Comparison") == 1 and again.count("## Before") == 1
 
 
+def test_document_keeps_the_notes_written_after_the_comparison():
+    both = report.document(
+        report.document("", "before", _results("before", 73.0)), "after", _results("after", 2.5)
+    )
+    noted = both + "\n## Why targets are missed (after)\n\nThe admin renders every cell.\n"
+    again = report.document(noted, "after", _results("after", 3.0))
+    assert again.endswith("## Why targets are missed (after)\n\nThe admin renders every cell.\n")
+    assert again.count("## Why targets are missed") == 1
+
+
 def test_document_refuses_an_unknown_label():
     with pytest.raises(ValueError):
         report.document("", "during", _results("during", 1.0))
