@@ -21,7 +21,7 @@ from core import exports
 from core.navigation import safe_next_url
 from core.pagination import ForgivingPaginationMixin
 from funding.matching import MatchProfile, match_calls_for_profile
-from members.access import PermissionRequiredMixin, may, permission_required
+from members.access import PermissionRequiredMixin, permission_required
 from startups import services
 from startups.filters import ApplicationFilterSet, StartupFilterSet
 from startups.forms import ApplicationForm, MentorAssignForm, SignupApplicationForm, TransitionForm
@@ -90,7 +90,6 @@ class StartupDetailView(DetailView):
             themes=tuple(startup.themes.all()),
         )
         return super().get_context_data(
-            is_member=may(self.request.user, "members.view_members_only"),
             matches=match_calls_for_profile(profile, limit=MATCHING_CALLS_SHOWN),
             **kwargs,
         )
