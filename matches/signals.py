@@ -11,8 +11,9 @@ a refresh: the item was left out of the kept rows at the last refresh.
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from funding.models import Call, Deadline
-from matches import services
 from matches.models import MatchRefresh
+from matches.services.changes import dismissal_recorded, requests_touched_by_project
+from matches.services.outbox import refresh_record
 from members.models import Cooperative
 from partnerships.models import DismissedSuggestion, PartnershipRequest, Project
 
@@ -25,19 +26,19 @@ M2M_ACTIONS = {"post_add", "post_remove", "post_clear"}
 
 
 def _call_saved(sender, instance, **kwargs):
-    services.refresh_record(CALL, [instance.pk])
+    refresh_record(CALL, [instance.pk])
 
 
 def _deadline_changed(sender, instance, **kwargs):
-    services.refresh_record(CALL, [instance.call_id])
+    refresh_record(CALL, [instance.call_id])
 
 
 def _cooperative_saved(sender, instance, **kwargs):
-    services.refresh_record(COOPERATIVE, [instance.pk])
+    refresh_record(COOPERATIVE, [instance.pk])
 
 
 def _request_saved(sender, instance, **kwargs):
-    services.refresh_record(REQUEST, [instance.pk])
+    refresh_record(REQUEST, [instance.pk])
 
 
 def _m2m(kind):
@@ -47,18 +48,18 @@ def _m2m(kind):
         if reverse:
             # Changed from the vocabulary's side (theme.cooperative_set.add(...)).
             if pk_set:
-                services.refresh_record(kind, list(pk_set))
+                refresh_record(kind, list(pk_set))
         else:
-            services.refresh_record(kind, [instance.pk])
+            refresh_record(kind, [instance.pk])
 
     return changed
 
 
 def _project_requests(project, extra_cooperatives=()):
     """A project changes the facts of its participants' requests and of requests on its call."""
-    services.refresh_record(
+    refresh_record(
         REQUEST,
-        services.requests_touched_by_project(project, extra_cooperatives=extra_cooperatives),
+        requests_touched_by_project(project, extra_cooperatives=extra_cooperatives),
     )
 
 
@@ -77,17 +78,17 @@ def _project_participants(sender, instance, action, reverse, pk_set, **kwargs):
 
 def _dismissal_saved(sender, instance, created, **kwargs):
     if created and instance.request_id is None:
-        services.dismissal_recorded(instance.cooperative_id, instance.target_type)
+        dismissal_recorded(instance.cooperative_id, instance.target_type)
 
 
 def _dismissal_deleted(sender, instance, **kwargs):
     if instance.request_id is not None:
-        services.refresh_record(REQUEST, [instance.request_id])
+        refresh_record(REQUEST, [instance.request_id])
     elif instance.target_type in {
         DismissedSuggestion.Target.CALL,
         DismissedSuggestion.Target.REQUEST,
     }:
-        services.refresh_record(COOPERATIVE, [instance.cooperative_id])
+        refresh_record(COOPERATIVE, [instance.cooperative_id])
 
 
 _HANDLERS = []  # strong references: the receivers are closures

@@ -3,11 +3,13 @@
 | permission                     | anonymous | no coop / applicant | member | staff |
 |--------------------------------|-----------|---------------------|--------|-------|
 | startups.view_startup          | public    | public              | yes    | yes   |
+| startups.view_startup_contacts |           |                     | yes    | yes   |
 | startups.manage_applications   |           |                     |        | yes   |
 
-"Members only" startups, their founders, contacts and needs in detail are for people of a
-member cooperative and staff (`members.view_members_only`): an account made through the apply
-form alone is not enough.
+"Members only" startups, and every startup's founders, contacts and needs in detail
+(`startups.view_startup_contacts`), are for people of a member cooperative and staff (the
+rule of `members.view_members_only`): an account made through the apply form alone is not
+enough.
 
 URLs (`startups/urls.py`). Anonymous visitors go to the sign-in page on the staff ones.
 
@@ -47,4 +49,5 @@ def is_public_startup(user, startup):
 
 
 rules.add_perm("startups.view_startup", is_public_startup | is_federation_member)
+rules.add_perm("startups.view_startup_contacts", is_federation_member)
 rules.add_perm("startups.manage_applications", rules.is_staff)

@@ -23,7 +23,7 @@ from core.fragments import CachedContentMixin
 from core.navigation import safe_next_url
 from core.pagination import ForgivingPaginationMixin
 from funding.matching import MatchProfile, match_calls_for_profile
-from members.access import PermissionRequiredMixin, may, permission_required
+from members.access import PermissionRequiredMixin, permission_required
 from startups import services
 from startups.apps import DIRECTORY
 from startups.filters import ApplicationFilterSet, StartupFilterSet
@@ -100,7 +100,6 @@ class StartupDetailView(DetailView):
             themes=tuple(startup.themes.all()),
         )
         return super().get_context_data(
-            is_member=may(self.request.user, "members.view_members_only"),
             matches=match_calls_for_profile(profile, limit=MATCHING_CALLS_SHOWN),
             **kwargs,
         )

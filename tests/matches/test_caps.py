@@ -6,8 +6,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from funding.models import ApplicantType
-from matches import engine, readers, services
+from matches import engine, readers
 from matches.models import CallMatch, MatchRefresh, RequestMatch
+from matches.services.call_matches import call_matches_refresh
+from matches.services.cooperative_matches import cooperative_matches_refresh
+from matches.services.processing import refreshes_process
+from matches.services.prune import matches_prune
+from matches.services.rebuild import matches_rebuild
+from matches.services.request_matches import request_matches_refresh
 from partnerships import matching
 from tests.funding.factories import ApplicantTypeFactory, CallFactory
 from tests.members.factories import CooperativeFactory, division, theme
@@ -17,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def settle():
-    while services.refreshes_process():
+    while refreshes_process():
         pass
 
 
@@ -26,11 +32,11 @@ def kept(monkeypatch):
     """Small caps, so a handful of rows exercises them."""
 
     def set_caps(calls=3, requests=3, candidates=3, shown=2):
-        for module in (engine, services):
-            monkeypatch.setattr(module, "CALLS_KEPT", calls)
-            monkeypatch.setattr(module, "REQUESTS_KEPT", requests)
-            monkeypatch.setattr(module, "CANDIDATES_KEPT", candidates)
-            monkeypatch.setattr(module, "SHOWN", shown)
+        # The services read the caps from the engine when they run (`engine.CALLS_KEPT`).
+        monkeypatch.setattr(engine, "CALLS_KEPT", calls)
+        monkeypatch.setattr(engine, "REQUESTS_KEPT", requests)
+        monkeypatch.setattr(engine, "CANDIDATES_KEPT", candidates)
+        monkeypatch.setattr(engine, "SHOWN", shown)
 
     set_caps()
     return set_caps
@@ -69,7 +75,7 @@ def kept_calls(cooperative):
 def test_a_cooperative_stores_only_its_best_calls(kept, coop, ranked_calls):
     expected = [(call.pk, score) for call, score in zip(ranked_calls[:3], (6, 5, 3), strict=True)]
     assert kept_calls(coop) == expected
-    services.matches_rebuild()
+    matches_rebuild()
     assert kept_calls(coop) == expected
     # The live scorer ranks the same calls first, with the same scores.
     live = readers.calls_for_cooperative(coop, limit=None)
@@ -149,7 +155,7 @@ def test_a_requests_best_candidates_are_kept_even_outside_their_tops(kept, coop)
     )
     weak = PartnershipRequestFactory(owner=owner, sought_themes=[theme("digital-transition")])
     settle()
-    services.matches_rebuild()
+    matches_rebuild()
     rows = {
         row.request_id: row for row in RequestMatch.objects.filter(cooperative=coop)
     }  # coop's top holds one request; the weak one keeps coop as a best candidate
@@ -158,8 +164,8 @@ def test_a_requests_best_candidates_are_kept_even_outside_their_tops(kept, coop)
     assert [s.obj.pk for s in readers.request_suggestions(coop)][:1] == [strong.pk]
     assert coop in [s.obj for s in readers.cooperative_candidates(weak)]
     # The same after the scoped refreshes.
-    services.request_matches_refresh(weak)
-    services.cooperative_matches_refresh(coop)
+    request_matches_refresh(weak)
+    cooperative_matches_refresh(coop)
     assert coop in [s.obj for s in readers.cooperative_candidates(weak)]
     assert RequestMatch.objects.filter(cooperative=coop, in_cooperative_top=True).count() == 1
 
@@ -175,9 +181,9 @@ def test_refresh_queries_do_not_grow_with_cooperatives_and_calls(coop, ranked_ca
     settle()
     call = ranked_calls[0]
     few = (
-        refresh_queries(services.call_matches_refresh, call),
-        refresh_queries(services.cooperative_matches_refresh, coop),
-        refresh_queries(services.request_matches_refresh, request),
+        refresh_queries(call_matches_refresh, call),
+        refresh_queries(cooperative_matches_refresh, coop),
+        refresh_queries(request_matches_refresh, request),
     )
     for _ in range(12):
         CooperativeFactory(main_sector=division("62"), themes=[theme("digital-transition")])
@@ -185,9 +191,9 @@ def test_refresh_queries_do_not_grow_with_cooperatives_and_calls(coop, ranked_ca
         PartnershipRequestFactory(owner=CooperativeFactory(), sought_sectors=[division("62")])
     settle()
     many = (
-        refresh_queries(services.call_matches_refresh, call),
-        refresh_queries(services.cooperative_matches_refresh, coop),
-        refresh_queries(services.request_matches_refresh, request),
+        refresh_queries(call_matches_refresh, call),
+        refresh_queries(cooperative_matches_refresh, coop),
+        refresh_queries(request_matches_refresh, request),
     )
     assert many == few
     assert CallMatch.objects.filter(call=call).count() > 10
@@ -200,7 +206,7 @@ def test_the_daily_prune_drops_closed_rows_and_refills_short_lists(kept, coop, r
     Call.objects.filter(pk__in=[c.pk for c in closing]).update(
         publication_state=Call.PublicationState.DRAFT
     )  # an update: no signal, as when time passes
-    assert services.matches_prune()[0] == 2
+    assert matches_prune()[0] == 2
     assert MatchRefresh.objects.pending().filter(kind="cooperative", object_id=coop.pk).exists()
     settle()
     assert [pk for pk, _score in kept_calls(coop)] == [c.pk for c in ranked_calls[2:]]

@@ -12,8 +12,11 @@ from django.utils import translation
 from funding.alerts import match_cooperatives
 from funding.matching import match_calls_for_cooperative
 from funding.models import Call
-from matches import readers, services
+from matches import readers
 from matches.models import CallMatch, MatchRefresh, RequestMatch
+from matches.services.call_matches import call_matches_refresh
+from matches.services.processing import SWEEP_AFTER, refreshes_process, refreshes_sweep
+from matches.services.rebuild import matches_rebuild
 from members.models import Cooperative
 from partnerships import matching
 from partnerships.models import DismissedSuggestion, PartnershipRequest
@@ -26,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 def settle():
     """What the worker does after commit (tests never commit)."""
-    while services.refreshes_process():
+    while refreshes_process():
         pass
     assert not MatchRefresh.objects.pending().exists()
 
@@ -163,10 +166,10 @@ def test_processing_twice_gives_the_same_rows(world):
 
     before = calls()
     requests = set(RequestMatch.objects.values_list("cooperative_id", "request_id", "score"))
-    services.matches_rebuild()
-    services.matches_rebuild()
+    matches_rebuild()
+    matches_rebuild()
     for call in world["calls"]:
-        services.call_matches_refresh(call)
+        call_matches_refresh(call)
     assert calls() == before
     assert set(RequestMatch.objects.values_list("cooperative_id", "request_id", "score")) == (
         requests
@@ -176,9 +179,9 @@ def test_processing_twice_gives_the_same_rows(world):
 def test_a_lost_task_is_recovered_by_the_sweep(world, coop):
     call = CallFactory(themes=[theme("digital-transition")])
     # The doorbell never rang (tests never commit): the sweep skips fresh rows, then finds it.
-    assert services.refreshes_sweep() == 0
-    MatchRefresh.objects.pending().update(created_at=call.created_at - services.SWEEP_AFTER * 2)
-    assert services.refreshes_sweep() >= 1
+    assert refreshes_sweep() == 0
+    MatchRefresh.objects.pending().update(created_at=call.created_at - SWEEP_AFTER * 2)
+    assert refreshes_sweep() >= 1
     assert CallMatch.objects.filter(call=call, cooperative=coop).exists()
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from funding.models import Call
 from partnerships.models import ExpressionOfInterest, PartnershipRequest, Project
 from partnerships.projects import project_from_request
+from partnerships.views import projects as project_views
 from tests.funding.factories import CallFactory, ProgrammeFactory
 from tests.members.factories import CooperativeFactory
 from tests.networks.factories import BodyFactory
@@ -266,8 +267,6 @@ def test_double_submit_creates_one_project(client, coop_editor, partnership):
 def test_submit_that_loses_a_race_shows_the_project_the_other_recorded(
     client, monkeypatch, coop_editor, partnership
 ):
-    from partnerships import project_views
-
     def raced(**kwargs):
         # The other submit commits first, between this one's checks and its service call.
         project_from_request(**{**kwargs, "acronym": "WINNER"})

@@ -6,8 +6,10 @@ says why instead of a "sign in" button.
 """
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from members.access import may
 from startups.models import Need, Startup
 from tests.partnerships.factories import PartnershipRequestFactory, ProjectFactory
 from tests.startups.factories import ApplicationFactory, StartupFactory
@@ -72,6 +74,21 @@ def test_members_and_staff_see_members_only_startups_and_contacts(
     assert "Anna Rossi" in content
     assert members_only.contact_email in content
     assert SECRET_NEEDS in content
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("anonymous", False),
+        ("signed_in_outsider", False),
+        ("applicant", False),
+        ("coop_viewer", True),
+        ("staff_user", True),
+    ],
+)
+def test_founders_and_contacts_are_a_rule_for_members_and_staff(request, persona, allowed, public):
+    user = AnonymousUser() if persona == "anonymous" else request.getfixturevalue(persona)
+    assert may(user, "startups.view_startup_contacts", public) is allowed
 
 
 @pytest.mark.parametrize("persona", OUTSIDERS)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from matches.services import matches_rebuild
+from matches.services.rebuild import matches_rebuild
 
 
 class Command(BaseCommand):
