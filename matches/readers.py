@@ -14,7 +14,7 @@ from funding.matching import CallMatch as CallFit
 from funding.matching import Vocabulary, render_reasons
 from funding.models import Call, Deadline
 from matches.models import CallMatch, RequestMatch
-from matches.services import pending_calls_refresh, pending_pairs_apply
+from matches.services.catch_up import pending_calls_refresh, pending_pairs_apply
 from partnerships.matching import Suggestion, body_candidates_for_request, ranked
 
 

@@ -41,11 +41,5 @@ Python's lower-casing of names; a request's candidate list is not refilled when 
 drop out (its page shows 20 of 50). Every refresh is idempotent.
 
 Readers (`matches.readers`) call `pending_pairs_apply` first, so a page is right even when a
-refresh task was lost or has not run yet. Callers import from the module that owns a name;
-the two catch-up names are also here because `matches.readers` imports them from
-`matches.services` (that module is outside this split; see the README).
+refresh task was lost or has not run yet. Callers import from the module that owns a name.
 """
-
-from matches.services.catch_up import pending_calls_refresh, pending_pairs_apply
-
-__all__ = ["pending_calls_refresh", "pending_pairs_apply"]

@@ -5,22 +5,29 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.views.generic import DetailView, ListView, TemplateView
 
+from core.fragments import CachedContentMixin
 from core.pagination import ForgivingPaginationMixin
 from members.access import PermissionRequiredMixin, may
 from members.current import chosen_cooperative_id
 from members.rules import member_cooperative_ids
 from partnerships import services
+from partnerships.apps import REQUESTS
 from partnerships.filters import RequestFilterSet
 from partnerships.forms import CloseForm, DeclineForm, InterestForm, ReturnForm
 from partnerships.models import ExpressionOfInterest, PartnershipRequest, RequestEvent
 from partnerships.views.lookup import visible_request
 
 
-class RequestListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
+class RequestListView(
+    PermissionRequiredMixin, CachedContentMixin, ForgivingPaginationMixin, ListView
+):
     """Published requests, filtered by kind, sector, theme, country, call and words."""
 
     permission_required = "partnerships.browse_requests"
     template_name = "partnerships/request_list.html"
+    # The same for everyone who may browse: kept rendered per version (core.fragments).
+    content_template = "partnerships/_request_list_content.html"
+    content_data = (REQUESTS,)
     context_object_name = "requests"
     paginate_by = 20
 
@@ -47,11 +54,13 @@ class RequestListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListVie
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            filterset=self.filterset,
-            query_string=query.urlencode(),
-            can_post=may(self.request.user, "partnerships.post_requests"),
-            **kwargs,
+            filterset=self.filterset, query_string=query.urlencode(), **kwargs
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        # Per person, so outside the kept content: only members may post requests.
+        context["can_post"] = may(self.request.user, "partnerships.post_requests")
+        return super().render_to_response(context, **response_kwargs)
 
 
 class RequestDetailView(PermissionRequiredMixin, DetailView):

@@ -19,6 +19,7 @@ from startups.models import Startup
 from tests.funding.factories import CallFactory
 from tests.members.factories import CooperativeFactory
 from tests.networks.factories import BodyFactory
+from tests.partnerships.factories import PartnershipRequestFactory
 from tests.startups.factories import StartupFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +193,17 @@ def test_a_call_page_keeps_its_text_and_renders_the_follow_button_per_person(cli
     call.summary = "Testo aggiornato del bando."
     call.save()
     assert "Testo aggiornato del bando." in client.get(call.get_absolute_url()).content.decode()
+
+
+def test_the_kept_request_list_is_still_only_for_those_who_may_browse(
+    client, coop_admin, signed_in_outsider
+):
+    PartnershipRequestFactory(title="Cerchiamo un partner per il riuso tessile")
+    client.force_login(coop_admin)
+    member = client.get("/partnerships/")
+    assert "Cerchiamo un partner per il riuso tessile" in member.content.decode()
+    assert 'data-testid="new-request"' in member.content.decode()
+    client.force_login(signed_in_outsider)
+    refused = client.get("/partnerships/")
+    assert refused.status_code in (403, 404)
+    assert "riuso tessile" not in refused.content.decode()
