@@ -9,18 +9,24 @@ keeps such a fragment in the cache under a key made of:
 - the language and the request's query parameters (sorted, repeated ones kept), so two
   selections never share a fragment.
 What differs per person (a save-as-alert form, a follow button, CSRF tokens) is never part of
-a cached fragment: the page renders it around the fragments on each view.
+a fragment shared by everyone: the page renders it around the fragments on each view.
+
+A person's own pages (the dashboard, the suggestions) are kept per person with
+`personal_html`: keyed on the person, their last write (`core.middleware.WriteStampMiddleware`)
+and the versions of what the page shows; the CSRF token is put in on each view.
 """
 
 import hashlib
 import time
 
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from core import versions
+from core.middleware import WRITE_STAMP_SESSION_KEY
 
 SECONDS = 60
 
@@ -64,6 +70,41 @@ def cached(kind, compute, *, data=(), vary=(), language=True):
 def cached_html(kind, render, *, data=(), vary=(), language=True):
     """The HTML `render()` returns, kept as `cached` keeps values; safe to output as is."""
     return mark_safe(cached(kind, lambda: str(render()), data=data, vary=vary, language=language))
+
+
+# Stands for the CSRF token in a kept personal fragment; no real token looks like it (tokens
+# are letters and digits only).
+CSRF_PLACEHOLDER = "csrf-token-put-in-on-each-view"
+
+
+def personal_html(request, kind, template, context, *, data=(), vary=()):
+    """`template` rendered for the signed-in person of `request`, kept as `cached` keeps
+    values, per person, their last write, path and query, versions of `data` and `vary`.
+
+    `context()` computes the template's data; it runs only when the fragment is rendered.
+    The template is rendered without the request's context processors: it receives
+    `request`, `user` and a `csrf_token` that stands for the person's token until it is put
+    in on each view. Returns (html, context): the context computed in this request, empty
+    when the fragment came from the cache.
+    """
+    computed = {}
+
+    def render():
+        computed.update(context())
+        return render_to_string(
+            template,
+            {**computed, "request": request, "user": request.user, "csrf_token": CSRF_PLACEHOLDER},
+        )
+
+    person = (
+        request.user.pk,
+        request.session.get(WRITE_STAMP_SESSION_KEY),
+        request.get_full_path(),
+    )
+    html = cached(kind, render, data=data, vary=(*person, *vary))
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html), computed
 
 
 class CachedContentMixin:

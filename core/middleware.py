@@ -1,7 +1,12 @@
+import time
+
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+# The session key of the person's last write (`WriteStampMiddleware`).
+WRITE_STAMP_SESSION_KEY = "write_stamp"
 
 
 class LanguageMiddleware:
@@ -60,3 +65,30 @@ class RejectNullCharactersMiddleware:
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in data.lists()
         )
+
+
+class WriteStampMiddleware:
+    """Stamps the session of a signed-in person after each write of theirs that succeeded
+    (a POST, PUT, PATCH or DELETE answered below 400).
+
+    Parts of pages kept rendered for one person (`core.fragments.personal_html`) are keyed on
+    the stamp, so whatever the person just did shows on their next page at once, whichever
+    web worker serves it and whether the workers share a cache or not. Changes by others
+    reach those parts through the data's version tokens (`core.versions`).
+    """
+
+    WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method in self.WRITES
+            and response.status_code < 400
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
+            request.session[WRITE_STAMP_SESSION_KEY] = time.time_ns()
+        return response

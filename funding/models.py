@@ -283,8 +283,10 @@ class CallQuerySet(models.QuerySet):
 
     def open_to_applicants(self, codes):
         """Calls that admit one of the applicant type `codes`, or do not restrict applicants."""
-        admitting = Call.objects.filter(applicant_types__code__in=codes).values("pk")
-        restricting = Call.objects.filter(applicant_types__isnull=False).values("pk")
+        # Read from the link table alone: joining the calls back in scans the wide rows.
+        links = Call.applicant_types.through.objects
+        admitting = links.filter(applicanttype__code__in=codes).values("call_id")
+        restricting = links.values("call_id")
         return self.filter(Q(pk__in=admitting) | ~Q(pk__in=restricting))
 
     def in_sectors(self, sectors):

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside the session middleware, so the stamp is saved with the session.
+    "core.middleware.WriteStampMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.LanguageMiddleware",
     # A NUL byte anywhere in the request is a 400 before it can reach a query (PostgreSQL).

@@ -27,7 +27,7 @@ from funding.matching import (
     CallFacts,
     ProfileFacts,
 )
-from funding.models import ApplicantType, Call
+from funding.models import ApplicantType, Call, status_conditions
 from members.models import Cooperative, Sector, Theme
 from partnerships.matching import (
     CooperativeFacts,
@@ -102,11 +102,14 @@ class Vocabulary:
 def gated_calls(at):
     """Calls past the call-level hard gates (published, not closed at `at`, open to an
     Italian cooperative). The sector/theme gate depends on the cooperative (`CallIndex`)."""
+    # "Not closed" as a condition on the row itself (not `pk NOT IN <closed calls>`), and no
+    # ordering: callers read ids, or use this as a subquery.
     return (
         Call.objects.published()
-        .exclude(pk__in=Call.objects.closed(at).values("pk"))
+        .exclude(status_conditions(at)[Call.Status.CLOSED])
         .eligible_in(HOME_COUNTRY)
         .open_to_applicants(APPLICANT_CODES)
+        .order_by()
     )
 
 

@@ -6,16 +6,31 @@ answered or closed (the `visible*` queryset methods) and renders the stored reas
 scorers' own sentences, loading the vocabulary rows they name in a fixed number of queries.
 """
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from funding.feeds import CATALOGUE
 from funding.matching import CallMatch as CallFit
 from funding.matching import Vocabulary, render_reasons
 from funding.models import Call, Deadline
-from matches.models import CallMatch, RequestMatch
+from matches.models import CallMatch, MatchRefresh, RequestMatch
 from matches.services.catch_up import pending_calls_refresh, pending_pairs_apply
+from members.apps import DIRECTORY
+from partnerships.apps import PERSONAL, REQUESTS
 from partnerships.matching import Suggestion, body_candidates_for_request, ranked
+
+# The version tokens (core.versions) of what a person's pages read from the stored matches
+# show besides the matches: the calls, the cooperatives, the requests and what people chose.
+PAGE_DATA = (CATALOGUE, DIRECTORY, REQUESTS, PERSONAL)
+
+
+def refresh_mark():
+    """The id of the newest match refresh (0 for none), for pages kept rendered from the
+    stored matches: a change of their inputs adds a refresh (`services.outbox`) unless one of
+    the same object is still pending, and then the version token of the changed data, which
+    such pages are keyed on too, has moved. One query on the primary key's index."""
+    return MatchRefresh.objects.aggregate(last=Max("pk"))["last"] or 0
 
 
 def _rendered(rows):

@@ -3,6 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 # The version token of the published requests' list (core.versions).
 REQUESTS = "partnerships.requests"
+# The version token of what people choose for themselves and their cooperatives: the calls
+# they follow, their memberships and roles, "not relevant" marks (the dashboard and the
+# suggestions read them).
+PERSONAL = "partnerships.personal"
 
 
 class PartnershipsConfig(AppConfig):
@@ -11,9 +15,13 @@ class PartnershipsConfig(AppConfig):
 
     def ready(self):
         from core import versions
-        from funding.models import Call
-        from members.models import Cooperative, Sector, Theme
-        from partnerships.models import ExpressionOfInterest, PartnershipRequest
+        from funding.models import Call, Follow
+        from members.models import Cooperative, Membership, Sector, Theme
+        from partnerships.models import (
+            DismissedSuggestion,
+            ExpressionOfInterest,
+            PartnershipRequest,
+        )
 
         # What /partnerships/ shows (core.fragments keeps it rendered per version).
         versions.bump_on_change(
@@ -26,3 +34,4 @@ class PartnershipsConfig(AppConfig):
             Theme,
             m2m=[field.remote_field.through for field in PartnershipRequest._meta.many_to_many],
         )
+        versions.bump_on_change(PERSONAL, Follow, Membership, DismissedSuggestion)

@@ -1,6 +1,7 @@
 """/portal/: cooperatives with profile completeness, followed calls, calls that fit."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -67,6 +68,7 @@ def count_queries(client, user, follows):
     Follow.objects.bulk_create([Follow(user=user, call=call) for call in calls])
     client.force_login(user)
     client.get(reverse("portal:dashboard"))  # warm caches (sessions, content types)
+    cache.clear()  # measured is the view that renders the content, not one that keeps it
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 200
