@@ -50,8 +50,7 @@ def bump_on_change(name, *models, m2m=()):
     def receiver(**kwargs):
         bump(name)
 
-    # The signals hold their receivers weakly: keep this one alive with the token's name.
-    _RECEIVERS[name] = receiver
+    # weak=False: the signals keep this closure alive (nothing else refers to it).
     for model in models:
         for signal, signal_name in ((post_save, "save"), (post_delete, "delete")):
             signal.connect(
@@ -67,6 +66,3 @@ def bump_on_change(name, *models, m2m=()):
             weak=False,
             dispatch_uid=f"versions.{name}.m2m.{through._meta.label}",
         )
-
-
-_RECEIVERS = {}
