@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core import fragments, versions
+from core.middleware import WRITE_STAMP_SESSION_KEY
 from funding.models import Follow
 from matches.models import MatchRefresh
 from partnerships.models import DismissedSuggestion
@@ -135,3 +136,37 @@ def test_a_colleagues_new_request_shows_in_the_suggestions(client, coop_viewer, 
     assert 'data-testid="suggested-request"' not in client.get(SUGGESTIONS).content.decode()
     PartnershipRequestFactory(owner=other_coop, sought_themes=[theme("housing")])
     assert 'data-testid="suggested-request"' in client.get(SUGGESTIONS).content.decode()
+
+
+# --- The session's write stamp (core.middleware.WriteStampMiddleware) --------------------
+
+
+def stamp_of(client):
+    return client.session.get(WRITE_STAMP_SESSION_KEY)
+
+
+def test_a_successful_write_stamps_the_session_and_a_read_does_not(client, coop_viewer):
+    call = CallFactory()
+    client.force_login(coop_viewer)
+    client.get(DASHBOARD)
+    assert stamp_of(client) is None
+    client.post(reverse("funding:call-follow", kwargs={"slug": call.slug}))
+    first = stamp_of(client)
+    assert first is not None
+    client.get(DASHBOARD)
+    assert stamp_of(client) == first
+    client.post(reverse("funding:call-unfollow", kwargs={"slug": call.slug}))
+    assert stamp_of(client) > first
+
+
+def test_a_refused_write_leaves_the_stamp(client, coop_viewer):
+    client.force_login(coop_viewer)
+    response = client.post(reverse("partnerships:dismiss"), {"target_type": "nonsense"})
+    assert response.status_code == 400
+    assert stamp_of(client) is None
+
+
+def test_an_anonymous_write_stamps_nothing(client):
+    call = CallFactory()
+    client.post(reverse("funding:call-follow", kwargs={"slug": call.slug}))
+    assert stamp_of(client) is None
