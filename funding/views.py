@@ -42,16 +42,23 @@ class CallListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        self.filterset = filtered_calls(self.request)
-        self.filterset.errors  # noqa: B018 - validates the filters before any fragment reads them
+        self._filterset = None
         self.fragment_context = {}
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
-            filterset=self.filterset,
             query_string=query.urlencode(),
+            alert_name=self.request.GET.get("q", ""),
             ics_url=_with_query("funding:call-feed-ics", query),
             rss_url=_with_query("funding:call-feed-rss", query),
+        )
+        # The filters are read and validated only when a fragment is rendered: a view whose
+        # fragments are all kept builds no filter form at all.
+        context["controls_html"] = fragments.cached_html(
+            "funding.call-controls",
+            self.render_controls,
+            data=[feeds.CATALOGUE],
+            vary=fragments.query_of(self.request, ignore=("page",)),
         )
         context["facets_html"] = fragments.cached_html(
             "funding.call-facets",
@@ -67,6 +74,18 @@ class CallListView(TemplateView):
         )
         context.update(self.fragment_context)
         return context
+
+    @property
+    def filterset(self):
+        if self._filterset is None:
+            self._filterset = filtered_calls(self.request)
+            self._filterset.errors  # noqa: B018 - validated before any fragment reads it
+            self.fragment_context["filterset"] = self._filterset
+        return self._filterset
+
+    def render_controls(self):
+        """The filters' errors, the search box and the sort (per selection, not person)."""
+        return render_to_string("funding/_call_controls.html", {"filterset": self.filterset})
 
     def render_facets(self):
         data = self.filterset.data

@@ -45,6 +45,16 @@ def test_a_second_view_reads_the_content_from_the_cache(client, url):
     assert _without_tokens(second) == _without_tokens(first)
 
 
+def test_a_kept_search_of_the_calls_reads_nothing_and_keeps_its_filter_errors(client):
+    CallFactory.create_batch(3)
+    url = "/calls/?q=energia&theme=no-such-theme&theme=welfare-care&sort=deadline"
+    first, _ = _queries(client, url)
+    second, warm = _queries(client, url)
+    assert warm == 0
+    assert 'data-testid="filter-errors"' in first.content.decode()
+    assert _without_tokens(second) == _without_tokens(first)
+
+
 def _without_tokens(response):
     """The page without its CSRF tokens, which differ on every view (masked)."""
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
