@@ -4,9 +4,10 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import JSON
 
-from core.changelist import BoundedDateHierarchyMixin
+from core.changelist import BoundedDateHierarchyMixin, KeptChangeListMixin
 from core.exports import CSV  # formula-safe cells (CSV injection)
 from funding import services
+from funding.feeds import CATALOGUE
 from funding.models import ApplicantType, Call, Deadline, Follow, Programme
 from funding.resources import CallResource
 
@@ -50,9 +51,10 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Call)
-class CallAdmin(BoundedDateHierarchyMixin, ImportExportModelAdmin):
+class CallAdmin(KeptChangeListMixin, BoundedDateHierarchyMixin, ImportExportModelAdmin):
     resource_classes = [CallResource]
     formats = [CSV, JSON]
+    changelist_data = (CATALOGUE,)
     inlines = [DeadlineInline]
     list_display = [
         "title",

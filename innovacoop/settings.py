@@ -296,6 +296,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache and written through to the database (the source of truth):
+# a signed-in page costs no session query, and a cache that forgets loses no session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Pages load only their own scripts, styles and images: Bootstrap is served from static/.
 CONTENT_SECURITY_POLICY = {

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.changelist import BoundedDateHierarchyMixin
+from core.changelist import BoundedDateHierarchyMixin, KeptChangeListMixin
 from core.exports import CSV, XLSX  # formula-safe cells (CSV injection)
+from members.apps import DIRECTORY
 from members.models import (
     Association,
     AssociationFigure,
@@ -132,8 +133,9 @@ class CooperativeContactInline(admin.TabularInline):
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(SimpleHistoryAdmin, ImportExportModelAdmin):
+class CooperativeAdmin(KeptChangeListMixin, SimpleHistoryAdmin, ImportExportModelAdmin):
     resource_classes = [CooperativeResource]
+    changelist_data = (DIRECTORY,)
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
     list_display = [

@@ -16,6 +16,7 @@ import dataclasses
 
 import pytest
 from django.contrib import admin
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
 
@@ -482,6 +483,8 @@ def test_matrix(persona, world, client, db):
             else:
                 response = client.post(cell.url, cell.data)
             transaction.set_rollback(True)
+        # What the cache was told inside the savepoint (a session, a version) is undone too.
+        cache.clear()
         got = outcome(response)
         if got != expected:
             detail = ""
