@@ -11,7 +11,14 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from core import versions
-        from members.models import Association, Cooperative, CooperativeContact, Sector, Theme
+        from members.models import (
+            Association,
+            AssociationFigure,
+            Cooperative,
+            CooperativeContact,
+            Sector,
+            Theme,
+        )
 
         # What /members/ shows (core.fragments keeps it rendered per version).
         versions.bump_on_change(
@@ -19,6 +26,7 @@ class MembersConfig(AppConfig):
             Cooperative,
             CooperativeContact,
             Association,
+            AssociationFigure,
             Sector,
             Theme,
             m2m=[field.remote_field.through for field in Cooperative._meta.many_to_many],

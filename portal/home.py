@@ -7,7 +7,9 @@ from django.views.generic import TemplateView
 from core import fragments
 from funding import feeds
 from funding.selectors import closing_calls
+from members.apps import DIRECTORY
 from members.models import AssociationFigure
+from partnerships.apps import REQUESTS
 from partnerships.models import PartnershipRequest
 
 # The regional federation whose published figures the home page shows (seed documents).
@@ -17,7 +19,8 @@ LATEST_REQUESTS = 3
 
 class HomeView(TemplateView):
     """Open calls closing soonest, the federation's figures and, for people of member
-    cooperatives, the latest partnership requests (which are for members only)."""
+    cooperatives, the latest partnership requests (which are for members only). Each part
+    is kept rendered per version of its data (`core.fragments`); the greeting is per person."""
 
     template_name = "home.html"
 
@@ -29,26 +32,22 @@ class HomeView(TemplateView):
             lambda: self.render_closing_calls(context),
             data=[feeds.CATALOGUE],
         )
-        context["federation_figures"] = list(
-            AssociationFigure.objects.filter(association__slug=FEDERATION_SLUG)
-            .select_related("association")
-            .order_by("pk")
+        context["federation_figures_html"] = fragments.cached_html(
+            "portal.home-federation-figures",
+            lambda: render_to_string(
+                "members/_home_federation_figures.html",
+                {"federation_figures": federation_figures()},
+            ),
+            data=[DIRECTORY],
         )
         if rules.has_perm("partnerships.browse_requests", self.request.user):
-            # Only what the cards show: the three newest rows, without their long texts.
-            context["latest_requests"] = list(
-                PartnershipRequest.objects.open_for_interest()
-                .select_related("owner")
-                .only(
-                    "kind",
-                    "state",
-                    "title",
-                    "is_demo",
-                    "interest_deadline",
-                    "published_at",
-                    "owner__legal_name",
-                )
-                .order_by("-published_at", "-pk")[:LATEST_REQUESTS]
+            context["latest_requests_html"] = fragments.cached_html(
+                "portal.home-latest-requests",
+                lambda: render_to_string(
+                    "partnerships/_home_latest_requests.html",
+                    {"latest_requests": latest_requests()},
+                ),
+                data=[REQUESTS],
             )
         return context
 
@@ -57,3 +56,29 @@ class HomeView(TemplateView):
         return render_to_string(
             "funding/home_closing_calls.html", {"closing_calls": context["closing_calls"]}
         )
+
+
+def federation_figures():
+    return list(
+        AssociationFigure.objects.filter(association__slug=FEDERATION_SLUG)
+        .select_related("association")
+        .order_by("pk")
+    )
+
+
+def latest_requests():
+    """Only what the cards show: the newest rows, without their long texts."""
+    return list(
+        PartnershipRequest.objects.open_for_interest()
+        .select_related("owner")
+        .only(
+            "kind",
+            "state",
+            "title",
+            "is_demo",
+            "interest_deadline",
+            "published_at",
+            "owner__legal_name",
+        )
+        .order_by("-published_at", "-pk")[:LATEST_REQUESTS]
+    )

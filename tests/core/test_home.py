@@ -66,3 +66,17 @@ def test_home_query_count_does_not_grow_with_requests(
         PartnershipRequestFactory()
     with django_assert_max_num_queries(len(few)):
         client.get("/")
+
+
+def test_kept_parts_show_a_changed_figure_and_a_new_request_at_once(
+    client, coop_viewer, federation, requests
+):
+    client.force_login(coop_viewer)
+    client.get("/")
+    figure = AssociationFigure.objects.get(association=federation, metric="enterprises")
+    figure.value = 1300
+    figure.save()
+    PartnershipRequestFactory(title="Una richiesta appena pubblicata")
+    content = client.get("/").content.decode()
+    assert "1.300" in content
+    assert "Una richiesta appena pubblicata" in content
