@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.apps import apps
-from django.core.management import call_command, get_commands
+from django.contrib.auth import get_user_model
+from django.core.management import call_command, get_commands, load_command_class
 from django.db import connection, transaction
 from django.http import QueryDict
 from django.test import Client
@@ -259,7 +260,7 @@ class Builder:
 
     def people(self):
         rng = self.rng
-        User, Membership = model("core.User"), model("members.Membership")
+        User, Membership = get_user_model(), model("members.Membership")
         users = [
             User(
                 email=f"bench-{n:05d}@coop.example",
@@ -657,9 +658,16 @@ class Builder:
 def prepare():
     """Migrate and load the demo data (vocabularies, associations, bodies, programmes)."""
     call_command("migrate", verbosity=0)
+    # The benchmark serves with DEBUG off; a checkout from before the flag has none.
+    command = load_command_class(get_commands()["load_demo"], "load_demo")
+    flags = [] if "allow_without_debug" not in _options_of(command) else ["--allow-without-debug"]
     call_command(
         "load_demo",
-        "--allow-without-debug",
+        *flags,
         verbosity=0,
         stdout=open("/dev/null", "w"),  # noqa: SIM115
     )
+
+
+def _options_of(command):
+    return {action.dest for action in command.create_parser("manage.py", "load_demo")._actions}
