@@ -1,11 +1,11 @@
-"""Forms of the request pages; they only collect input, `partnerships.services` decides."""
+"""Forms of the request and project pages: they collect input, `partnerships.services` decides."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import ApplicantType, Call
 from members.models import Cooperative, Sector, Theme
-from partnerships.models import ExpressionOfInterest, PartnershipRequest
+from partnerships.models import ExpressionOfInterest, PartnershipRequest, Project
 
 
 class RequestForm(forms.ModelForm):
@@ -130,3 +130,49 @@ class DeclineForm(forms.Form):
         required=False,
         max_length=4000,
     )
+
+
+class ProjectForm(forms.ModelForm):
+    """A project recorded from a request: what it is, its money, dates and countries."""
+
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "acronym",
+            "kind",
+            "status",
+            "budget",
+            "eu_contribution",
+            "start_date",
+            "end_date",
+            "countries",
+            "summary",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("budget", "eu_contribution"):
+            self.fields[name].min_value = 0
+            self.fields[name].widget.attrs["min"] = 0
+        self.fields["countries"].widget.attrs["size"] = 8
+        self.fields["countries"].help_text = _(
+            "The countries where the project works or where its partners are."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        budget, contribution = cleaned.get("budget"), cleaned.get("eu_contribution")
+        if budget is not None and contribution is not None and contribution > budget:
+            self.add_error(
+                "eu_contribution", _("The EU contribution cannot be larger than the budget.")
+            )
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end is before the start."))
+        return cleaned

@@ -6,19 +6,18 @@ contribution, dates and status. Nothing private is shown: no contact data, and t
 originating request is linked only for signed-in people (requests are for members).
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
 from core.pagination import ForgivingPaginationMixin
 from members.access import may, require
 from partnerships.filters import ProjectFilterSet
+from partnerships.forms import ProjectForm
 from partnerships.models import PartnershipRequest, Project
 from partnerships.projects import project_from_request, project_initial, recordable_requests
 
@@ -52,50 +51,6 @@ class ProjectDetailView(DetailView):
 
     def get_queryset(self):
         return projects_for_display().select_related("origin_request")
-
-
-class ProjectForm(forms.ModelForm):
-    class Meta:
-        model = Project
-        fields = [
-            "title",
-            "acronym",
-            "kind",
-            "status",
-            "budget",
-            "eu_contribution",
-            "start_date",
-            "end_date",
-            "countries",
-            "summary",
-        ]
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
-            "summary": forms.Textarea(attrs={"rows": 4}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("budget", "eu_contribution"):
-            self.fields[name].min_value = 0
-            self.fields[name].widget.attrs["min"] = 0
-        self.fields["countries"].widget.attrs["size"] = 8
-        self.fields["countries"].help_text = gettext_lazy(
-            "The countries where the project works or where its partners are."
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        budget, contribution = cleaned.get("budget"), cleaned.get("eu_contribution")
-        if budget is not None and contribution is not None and contribution > budget:
-            self.add_error(
-                "eu_contribution", _("The EU contribution cannot be larger than the budget.")
-            )
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end is before the start."))
-        return cleaned
 
 
 class ProjectFromRequestView(LoginRequiredMixin, FormView):
