@@ -39,7 +39,8 @@ def register(kind, *, describe, stop):
 
 def _kinds():
     if not _KINDS:
-        # Each app that sends emails registers its kinds in `<app>/alerts.py`.
+        # Each app that sends emails registers its kinds in its `alerts` module, on import
+        # (found here by autodiscovery) or from its AppConfig.ready().
         autodiscover_modules("alerts")
     return _KINDS
 

@@ -17,4 +17,7 @@ class FundingConfig(AppConfig):
             sender="members.Membership",
             dispatch_uid="funding.alerts.membership_ended",
         )
+        # The one-click unsubscribe kinds of the alert emails (`core.unsubscribe`): registered
+        # here, before any request, rather than as a side effect of importing the alerts.
+        alerts.unsubscribe_kinds_register()
         feeds.connect_invalidation()

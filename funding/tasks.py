@@ -3,7 +3,7 @@
 All of them are safe to run twice (the delivery ledger's keys, the dispatch row's claim, the
 digest runs), so they use acks_late + reject_on_worker_lost: a killed worker's message goes
 to another worker. Fan-out tasks carry only the id of an `AlertChunk` row (at most
-`alerts.CHUNK_SIZE` recipients) and finish in seconds, far inside the broker's visibility
+`audience.CHUNK_SIZE` recipients) and finish in seconds, far inside the broker's visibility
 timeout. The dispatch and chunk rows count their attempts and are marked failed beyond
 `alerts.MAX_DISPATCH_ATTEMPTS`, which caps redeliveries of a message that kills its worker.
 
@@ -22,6 +22,7 @@ from django.utils import timezone
 from core.batching import chunked
 from core.queueing import RELIABLE
 from funding import alerts
+from funding.alerts import audience
 from funding.models import Call
 
 
@@ -70,7 +71,7 @@ def send_digests(frequency, at=None):
         return 0
     # Matched once for the run; each chunk gets the small {query: call ids} map.
     matches = alerts.digest_matches(frequency, at=_parse(at))
-    for batch in chunked(user_ids, alerts.CHUNK_SIZE):
+    for batch in chunked(user_ids, audience.CHUNK_SIZE):
         _queue(build_digests_chunk, frequency, batch, at, matches)
     return len(user_ids)
 
@@ -88,7 +89,7 @@ def send_reminders(at=None):
     """Periodic: queue the deadline reminders due today, in chunks of people."""
     at = at or timezone.now().isoformat()
     user_ids = alerts.reminder_user_ids(at=_parse(at))
-    for batch in chunked(user_ids, alerts.CHUNK_SIZE):
+    for batch in chunked(user_ids, audience.CHUNK_SIZE):
         _queue(send_reminders_chunk, batch, at)
     return len(user_ids)
 

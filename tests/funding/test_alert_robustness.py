@@ -12,6 +12,7 @@ from django.utils.html import escape
 
 from core.models import Delivery
 from funding import alerts, services
+from funding.alerts import criteria, searches
 from funding.filters import CallFilterSet
 from funding.models import AlertDispatch, Call, SavedSearch
 from funding.tasks import send_digests
@@ -130,7 +131,7 @@ def test_one_bad_query_does_not_stop_the_daily_digest_of_others(
 def test_a_bad_query_among_many_leaves_the_others_of_its_batch_matched(
     food, exploding_search, monkeypatch
 ):
-    monkeypatch.setattr(alerts, "MATCH_CHUNK", 3)
+    monkeypatch.setattr(criteria, "MATCH_CHUNK", 3)
     call = CallFactory(themes=[food])
     queries = [urlencode({"theme": food.slug}), "q=explode-sql", "", "q=explode-python", "q=x"]
     found = alerts.match_queries(queries, Call.objects.filter(pk=call.pk))
@@ -215,7 +216,7 @@ def test_a_simultaneous_second_save_finds_the_first_row(signed_in_outsider, monk
 def test_the_limit_does_not_count_the_alert_being_saved_again(
     client, signed_in_outsider, monkeypatch
 ):
-    monkeypatch.setattr(alerts, "MAX_SEARCHES_PER_USER", 2)
+    monkeypatch.setattr(searches, "MAX_SEARCHES_PER_USER", 2)
     SavedSearch.objects.create(user=signed_in_outsider, name="A", query="level=eu")
     SavedSearch.objects.create(user=signed_in_outsider, name="B", query="level=national")
     client.force_login(signed_in_outsider)

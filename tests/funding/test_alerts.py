@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.models import Delivery
 from funding import alerts, services
+from funding.alerts import audience, criteria
 from funding.models import (
     AlertChunk,
     AlertDispatch,
@@ -288,12 +289,12 @@ def test_fan_out_is_split_in_bounded_chunks(food):
         search(user, theme=food.slug)
     call = draft(themes=[food])
     publish(call)
-    old = alerts.CHUNK_SIZE
-    alerts.CHUNK_SIZE = 2
+    old = audience.CHUNK_SIZE
+    audience.CHUNK_SIZE = 2
     try:
         count = alerts.alert_dispatch_process(dispatch_id=AlertDispatch.objects.get().pk)
     finally:
-        alerts.CHUNK_SIZE = old
+        audience.CHUNK_SIZE = old
     assert count == 5
     chunks = AlertChunk.objects.order_by("pk")
     assert [len(chunk.entries) for chunk in chunks] == [2, 2, 1]
@@ -442,14 +443,14 @@ def test_digest_run_matches_each_distinct_query_once_for_all_chunks(
         search(person, frequency="weekly", theme=food.slug)
     CallFactory(themes=[food], title="Food for five")
     matched = []
-    original = alerts.match_queries
+    original = criteria.match_queries
 
     def counting(queries, calls, **kwargs):
         matched.append(list(queries))
         return original(queries, calls, **kwargs)
 
-    monkeypatch.setattr(alerts, "match_queries", counting)
-    monkeypatch.setattr(alerts, "CHUNK_SIZE", 2)  # three chunks
+    monkeypatch.setattr(criteria, "match_queries", counting)
+    monkeypatch.setattr(audience, "CHUNK_SIZE", 2)  # three chunks
     run_on_commit(send_digests.delay, "weekly")
     assert len(mailoutbox) == 5
     assert matched == [[f"theme={food.slug}"]]  # once for the run, not once per chunk

@@ -38,6 +38,7 @@ from core import sending
 from core.models import Delivery
 from core.tasks import send_queued_deliveries
 from funding import alerts, services
+from funding.alerts import audience
 from funding.models import AlertChunk, AlertDispatch, Call, SavedSearch
 from tests.core.factories import UserFactory
 from tests.funding.factories import CallFactory
@@ -238,7 +239,7 @@ def test_alerts_whose_queued_fan_out_the_broker_lost_arrive_once_after_the_sweep
 ):
     """Item 7 for real: the fan-out is queued in Redis, then Redis loses it (the queue's keys
     are deleted, as a restart without persistence would), then the sweep recovers it."""
-    monkeypatch.setattr(alerts, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(audience, "CHUNK_SIZE", 2)
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     sink, controller = start_sink()
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115

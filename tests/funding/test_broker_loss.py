@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.models import Delivery
 from funding import alerts, services
+from funding.alerts import audience, instant
 from funding.models import AlertChunk, AlertDispatch, Call, SavedSearch
 from funding.tasks import (
     build_digests_chunk,
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(alerts, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(audience, "CHUNK_SIZE", 2)
 
 
 @pytest.fixture
@@ -76,7 +77,7 @@ def test_alerts_whose_chunk_tasks_the_broker_lost_are_delivered_once_after_the_s
     assert mailoutbox == [] and not Delivery.objects.exists()
 
     monkeypatch.undo()  # the broker is back (and keeps what it is given)
-    monkeypatch.setattr(alerts, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(audience, "CHUNK_SIZE", 2)
     with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
         run_on_commit(sweep_alert_dispatches.delay)
     assert mailoutbox == []  # too early: the chunks may still be waiting in the queue
@@ -157,15 +158,15 @@ def test_a_dispatch_processed_by_two_workers_at_once_writes_its_chunks_once(
     call = CallFactory(publication_state=Call.PublicationState.DRAFT)
     services.calls_publish(calls=Call.objects.filter(pk=call.pk))  # not run: no on-commit
     dispatch = AlertDispatch.objects.get()
-    matching = alerts.instant_recipients
+    matching = instant.instant_recipients
 
     def while_matching_another_worker_finishes(call, **kwargs):
         found = matching(call, **kwargs)
-        monkeypatch.setattr(alerts, "instant_recipients", matching)
+        monkeypatch.setattr(instant, "instant_recipients", matching)
         run_on_commit(alerts.alert_dispatch_process, dispatch_id=dispatch.pk)
         return found
 
-    monkeypatch.setattr(alerts, "instant_recipients", while_matching_another_worker_finishes)
+    monkeypatch.setattr(instant, "instant_recipients", while_matching_another_worker_finishes)
     # The first worker's claim succeeded; the second claims again (a redelivery) and
     # finishes first: the first then writes no second set of chunks.
     run_on_commit(alerts.alert_dispatch_process, dispatch_id=dispatch.pk)
