@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView, UpdateView
 
-from core import fragments
 from core.models import User
 from funding.models import Call, Deadline
 from matches import readers
+from matches.pages import KeptMatchesPageMixin
 from members.access import PermissionRequiredMixin, permission_required, require
-from members.current import choose_cooperative, chosen_cooperative_id, current_membership
+from members.current import choose_cooperative, current_membership
 from members.models import Cooperative, Invitation, Membership
 from members.rules import forget_roles
 from members.services import (
@@ -70,7 +70,7 @@ class CooperativePermissionMixin(PermissionRequiredMixin):
         return self.cooperative
 
 
-class DashboardView(PermissionRequiredMixin, TemplateView):
+class DashboardView(PermissionRequiredMixin, KeptMatchesPageMixin, TemplateView):
     """The signed-in person's portal: their cooperatives, followed calls, calls that fit.
 
     Its content is kept rendered per person (`core.fragments.personal_html`) until they
@@ -81,17 +81,6 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
     permission_required = "members.use_portal"
     template_name = "portal/dashboard.html"
     content_template = "portal/_dashboard_content.html"
-
-    def get_context_data(self, **kwargs):
-        html, computed = fragments.personal_html(
-            self.request,
-            "portal.dashboard",
-            self.content_template,
-            self.content_context,
-            data=readers.PAGE_DATA,
-            vary=(chosen_cooperative_id(self.request), readers.refresh_mark()),
-        )
-        return super().get_context_data(content_html=html, **computed, **kwargs)
 
     def content_context(self):
         user = self.request.user

@@ -14,23 +14,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from core import fragments
 from core.navigation import safe_next_url
 from funding.models import Call
 from matches import readers
+from matches.pages import KeptMatchesPageMixin
 from members.access import (
     PermissionRequiredMixin,
     checked_in_view,
     permission_required,
     require,
 )
-from members.current import chosen_cooperative_id, current_cooperative
+from members.current import current_cooperative
 from members.models import Cooperative
 from partnerships import alerts, matching
 from partnerships.models import DismissedSuggestion, PartnershipRequest
 
 
-class SuggestionsView(PermissionRequiredMixin, TemplateView):
+class SuggestionsView(PermissionRequiredMixin, KeptMatchesPageMixin, TemplateView):
     """Requests and calls that fit the person's current cooperative, with the reasons.
 
     Kept rendered per person as the dashboard is (`matches.readers.PAGE_DATA`)."""
@@ -38,17 +38,6 @@ class SuggestionsView(PermissionRequiredMixin, TemplateView):
     permission_required = "members.use_portal"
     template_name = "partnerships/suggestions.html"
     content_template = "partnerships/_suggestions_content.html"
-
-    def get_context_data(self, **kwargs):
-        html, computed = fragments.personal_html(
-            self.request,
-            "partnerships.suggestions",
-            self.content_template,
-            self.content_context,
-            data=readers.PAGE_DATA,
-            vary=(chosen_cooperative_id(self.request), readers.refresh_mark()),
-        )
-        return super().get_context_data(content_html=html, **computed, **kwargs)
 
     def content_context(self):
         cooperative = current_cooperative(self.request)
