@@ -2,8 +2,10 @@
 
 from django.db import transaction
 
+from core import versions
 from core.slugs import unique_slug
 from funding import alerts
+from funding.feeds import CATALOGUE
 from funding.models import Call, Deadline
 
 
@@ -30,9 +32,13 @@ def call_announce(*, call):
 
 def calls_archive(*, calls):
     """Archive the given calls (hidden from the public, kept for staff); returns the count."""
-    return calls.exclude(publication_state=Call.PublicationState.ARCHIVED).update(
+    archived = calls.exclude(publication_state=Call.PublicationState.ARCHIVED).update(
         publication_state=Call.PublicationState.ARCHIVED
     )
+    if archived:
+        # An update sends no save signal: the pages kept per catalogue version must know.
+        versions.bump(CATALOGUE)
+    return archived
 
 
 @transaction.atomic

@@ -18,11 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import mail
+from core import mail, versions
 from core.language import language_of
 from core.links import absolute_url
 from core.models import User
 from members.rules import ACTING_ROLES, cooperatives_acted_for
+from partnerships.apps import REQUESTS
 from partnerships.models import ExpressionOfInterest, PartnershipRequest, RequestEvent
 
 State = PartnershipRequest.State
@@ -262,6 +263,9 @@ def requests_expire(*, now=None):
             )
             _notify_owner(request, event)
             expired += 1
+    if expired:
+        # The claims are updates, which send no save signal: the kept request pages must know.
+        versions.bump(REQUESTS)
     return expired
 
 

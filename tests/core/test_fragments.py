@@ -15,6 +15,7 @@ from django.utils import timezone
 from core import fragments, versions
 from funding.models import Call
 from members.models import Cooperative
+from partnerships.models import PartnershipRequest
 from startups.models import Startup
 from tests.funding.factories import CallFactory
 from tests.members.factories import CooperativeFactory
@@ -217,3 +218,29 @@ def test_the_kept_request_list_is_still_only_for_those_who_may_browse(
     refused = client.get("/partnerships/")
     assert refused.status_code in (403, 404)
     assert "riuso tessile" not in refused.content.decode()
+
+
+def test_archiving_calls_shows_on_the_kept_catalogue_at_once(client):
+    """`calls_archive` is one UPDATE (no save signal): it replaces the catalogue's token."""
+    from funding import services
+
+    with time_machine.travel(NOW, tick=False):
+        call = CallFactory(title="A call about to be archived")
+        assert call.title in client.get("/calls/").content.decode()
+        assert services.calls_archive(calls=Call.objects.filter(pk=call.pk)) == 1
+        assert call.title not in client.get("/calls/").content.decode()
+
+
+def test_expired_requests_leave_the_kept_request_list_at_once(client, coop_viewer):
+    """`requests_expire` claims each request with an UPDATE: it replaces the requests' token."""
+    from partnerships import services
+
+    client.force_login(coop_viewer)
+    request = PartnershipRequestFactory(title="A request past its deadline")
+    assert request.title in client.get("/partnerships/").content.decode()
+    request.interest_deadline = timezone.localdate() - datetime.timedelta(days=1)
+    PartnershipRequest.objects.filter(pk=request.pk).update(
+        interest_deadline=request.interest_deadline
+    )
+    assert services.requests_expire() == 1
+    assert request.title not in client.get("/partnerships/").content.decode()
