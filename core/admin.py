@@ -8,7 +8,7 @@ from django_celery_beat.models import PeriodicTask
 
 from core import mail
 from core.changelist import BoundedDateHierarchyMixin
-from core.models import Delivery, User
+from core.models import AuditEntry, Delivery, User
 
 admin.site.site_header = _("InnovaCoop administration")
 admin.site.site_title = _("InnovaCoop")
@@ -113,3 +113,25 @@ admin.site.unregister(PeriodicTask)
 @admin.register(PeriodicTask)
 class PeriodicTaskAdmin(BoundedDateHierarchyMixin, BasePeriodicTaskAdmin):
     pass
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
+    """The audit log, read-only: entries are written by the services, never by hand."""
+
+    list_display = ["at", "actor", "action", "target_label", "target_type"]
+    list_filter = ["action", "target_type"]
+    list_select_related = ["actor", "target_type"]
+    search_fields = ["target_label", "actor__email", "actor__full_name"]
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -133,3 +133,46 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to_email} ({self.get_state_display()})"
+
+
+class AuditEntry(models.Model):
+    """One state change made through a service: who did what, when, to which object.
+
+    Written by the services themselves (`core.audit.audit_record`), so every entry point
+    (portal view, admin form or action, import, shell) leaves the same trail. Entries are
+    never edited; `target_label` keeps what the object was called then.
+    """
+
+    class Action(models.TextChoices):
+        CALL_PUBLISHED = "call.published", _("Call published")
+        CALL_ARCHIVED = "call.archived", _("Call archived")
+        INVITATION_SENT = "invitation.sent", _("Invitation sent")
+        INVITATION_WITHDRAWN = "invitation.withdrawn", _("Invitation withdrawn")
+        ROLE_CHANGED = "membership.role_changed", _("Role changed")
+        MEMBER_REMOVED = "membership.removed", _("Member removed")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("object type"), on_delete=models.PROTECT
+    )
+    target_id = models.PositiveBigIntegerField(_("object id"))
+    target_label = models.CharField(_("object"), max_length=255)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target_id", "at"], name="audit_target")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.target_label}"

@@ -136,7 +136,7 @@ class CallAdmin(KeptChangeListMixin, BoundedDateHierarchyMixin, ImportExportMode
         # After the M2M are saved, so the instant alerts (sent after commit) see the themes
         # and sectors; only when this save publishes the call, not on later edits.
         if form.instance.is_published and (not change or "publication_state" in form.changed_data):
-            services.call_announce(call=form.instance)
+            services.call_announce(call=form.instance, by=request.user)
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, call):
@@ -148,7 +148,7 @@ class CallAdmin(KeptChangeListMixin, BoundedDateHierarchyMixin, ImportExportMode
 
     @admin.action(description=_("Publish the selected calls"), permissions=["change"])
     def publish(self, request, queryset):
-        count = services.calls_publish(calls=queryset)
+        count = services.calls_publish(calls=queryset, by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d call published.", "%(count)d calls published.", count)
@@ -158,7 +158,7 @@ class CallAdmin(KeptChangeListMixin, BoundedDateHierarchyMixin, ImportExportMode
 
     @admin.action(description=_("Archive the selected calls"), permissions=["change"])
     def archive(self, request, queryset):
-        count = services.calls_archive(calls=queryset)
+        count = services.calls_archive(calls=queryset, by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d call archived.", "%(count)d calls archived.", count)

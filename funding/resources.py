@@ -218,7 +218,7 @@ class CallResource(ManyToManyCheckMixin, resources.ModelResource):
         """
         instance = getattr(self, "_saved_instance", None)
         if instance is not None and instance._publishes and not self._is_dry_run(kwargs):
-            services.call_announce(call=instance)
+            services.call_announce(call=instance, by=kwargs.get("user"))
 
     def after_save_instance(self, instance, row, **kwargs):
         self._saved_instance = instance

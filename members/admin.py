@@ -289,7 +289,9 @@ class InvitationAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Withdraw the selected invitations"))
     def revoke(self, request, queryset):
-        count = sum(invitation_revoke(invitation=invitation) for invitation in queryset)
+        count = sum(
+            invitation_revoke(invitation=invitation, by=request.user) for invitation in queryset
+        )
         self.message_user(
             request, _("%(count)d invitations withdrawn.") % {"count": count}, messages.SUCCESS
         )

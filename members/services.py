@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
 from core.mail import OutgoingEmail, delivery_enqueue
-from core.models import User
+from core.models import AuditEntry, User
 from members.models import Invitation, Membership, hash_token
 
 ROLE_RANK = {Membership.Role.VIEWER: 0, Membership.Role.EDITOR: 1, Membership.Role.ADMIN: 2}
@@ -82,6 +83,14 @@ def invitation_create(*, cooperative, email, role, invited_by, language=None):
                 raise
             existing.token = None
             return existing
+        audit_record(
+            AuditEntry.Action.INVITATION_SENT,
+            cooperative,
+            by=invited_by,
+            email=email,
+            role=role,
+            invitation=invitation.pk,
+        )
         delivery_enqueue(
             [
                 OutgoingEmail(
@@ -162,9 +171,20 @@ def invitation_accept(*, invitation, user):
     return membership
 
 
-def invitation_revoke(*, invitation):
-    """Withdraw a pending invitation: its link stops working."""
-    return Invitation.objects.pending().filter(pk=invitation.pk).update(revoked=True)
+def invitation_revoke(*, invitation, by=None):
+    """Withdraw a pending invitation: its link stops working. Returns 1, or 0 when it was
+    no longer pending (nothing is logged then)."""
+    with transaction.atomic():
+        revoked = Invitation.objects.pending().filter(pk=invitation.pk).update(revoked=True)
+        if revoked:
+            audit_record(
+                AuditEntry.Action.INVITATION_WITHDRAWN,
+                invitation.cooperative,
+                by=by,
+                email=invitation.email,
+                invitation=invitation.pk,
+            )
+    return revoked
 
 
 def _ensure_another_admin(membership):
@@ -184,24 +204,43 @@ def _ensure_another_admin(membership):
         )
 
 
-def membership_change_role(*, membership, role):
-    """Give the member another role; the last administrator cannot be demoted."""
+def membership_change_role(*, membership, role, by=None):
+    """Give the member another role; the last administrator cannot be demoted. A change
+    (not a same-role save) gets an entry in the audit log."""
     if role not in Membership.Role.values:
         raise ValidationError(_("Unknown role."))
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if role != Membership.Role.ADMIN:
             _ensure_another_admin(membership)
+        before = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
+        if before != role:
+            audit_record(
+                AuditEntry.Action.ROLE_CHANGED,
+                membership.cooperative,
+                by=by,
+                person=membership.user.email,
+                before=before,
+                after=role,
+            )
     return membership
 
 
-def membership_remove(*, membership):
-    """Remove a member (or let them leave); the last administrator cannot go."""
+def membership_remove(*, membership, by=None):
+    """Remove a member (or let them leave); the last administrator cannot go. Logged in the
+    audit log on the cooperative."""
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         _ensure_another_admin(membership)
+        audit_record(
+            AuditEntry.Action.MEMBER_REMOVED,
+            membership.cooperative,
+            by=by,
+            person=membership.user.email,
+            role=membership.role,
+        )
         membership.delete()
 
 

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Delivery
+from core.models import AuditEntry, Delivery
 from funding.models import (
     AlertPreference,
     Call,
@@ -424,6 +424,22 @@ def _emails(user):
             "sent_at": _when(delivery.sent_at),
         }
         for delivery in _deliveries_of(user).order_by("created_at", "pk")
+    ]
+
+
+@export_section("audit_log_entries", "core.AuditEntry.actor")
+def _audit_log_entries(user):
+    """The changes the person made that the audit log keeps (roles, invitations, calls)."""
+    entries = AuditEntry.objects.filter(actor=user).select_related("target_type")
+    return [
+        {
+            "at": _when(entry.at),
+            "action": entry.action,
+            "what": str(entry.target_type),
+            "object": entry.target_label,
+            "details": entry.data,
+        }
+        for entry in entries.order_by("at", "pk")
     ]
 
 

@@ -260,7 +260,9 @@ def membership_role(request, slug, pk, cooperative):
         messages.error(request, _("Choose a role."))
         return _members_redirect(cooperative)
     try:
-        membership_change_role(membership=membership, role=form.cleaned_data["role"])
+        membership_change_role(
+            membership=membership, role=form.cleaned_data["role"], by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -279,7 +281,7 @@ def membership_delete(request, slug, pk, membership):
     cooperative = membership.cooperative
     leaving = membership.user_id == request.user.pk
     try:
-        membership_remove(membership=membership)
+        membership_remove(membership=membership, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _members_redirect(cooperative)
@@ -297,7 +299,7 @@ def membership_delete(request, slug, pk, membership):
 @permission_required("members.manage_members", fn=private_cooperative, pass_as="cooperative")
 def invitation_withdraw(request, slug, pk, cooperative):
     invitation = get_object_or_404(Invitation, pk=pk, cooperative=cooperative)
-    if invitation_revoke(invitation=invitation):
+    if invitation_revoke(invitation=invitation, by=request.user):
         messages.success(
             request,
             _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email},

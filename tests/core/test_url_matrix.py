@@ -350,6 +350,9 @@ MATRIX = {
     "admin:funding_call_export": Row(get=cells(ADMIN_LOGIN, staff=200)),
     # Read-only admin pages (ledgers, records written by services): no add form.
     "admin:core_delivery_add": Row(get=cells(ADMIN_LOGIN, staff=403)),
+    # The audit log: written by the services only, never added to or deleted from by hand.
+    "admin:core_auditentry_add": Row(get=cells(ADMIN_LOGIN, staff=403)),
+    "admin:core_auditentry_delete": Row(get=cells(ADMIN_LOGIN, staff=403), args=("audit.pk",)),
     "admin:startups_supportprogramme_add": Row(get=cells(ADMIN_LOGIN, staff=200)),
     "admin:partnerships_dismissedsuggestion_add": Row(get=cells(ADMIN_LOGIN, staff=403)),
 }

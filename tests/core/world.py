@@ -25,7 +25,7 @@ from django_celery_beat.models import (
 )
 
 from core import unsubscribe
-from core.models import Delivery
+from core.models import AuditEntry, Delivery
 from funding.models import ApplicantType, Follow, SavedSearch
 from members.models import AssociationFigure, Membership, Sector, Theme
 from members.services import invitation_create
@@ -208,6 +208,8 @@ def build_world():
         "applicant": w.applicant,
         "staff": w.staff,
     }
+    # An entry of the audit log: the world's invitation, sent through the service, wrote it.
+    w.audit = AuditEntry.objects.order_by("pk").first()
     return w
 
 

@@ -181,6 +181,7 @@ def test_a_person_with_one_of_each_finds_each_in_the_export(
     ]
     assert {e["kind"] for e in data["emails"]} >= {"call-alert", "invitation"}
     assert data["cooperative_changes"][0]["cooperative"] == "Cooperativa Aurora Soc. Coop."
+    assert "invitation.sent" in {e["action"] for e in data["audit_log_entries"]}
 
 
 def test_the_export_holds_nobody_elses_data(client, person, other_coop_admin):
