@@ -2,11 +2,13 @@ from allauth.account.adapter import get_adapter
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.template.loader import select_template
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import PeriodicTaskAdmin as BasePeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
 from core import mail
+from core.audit import audit_trail
 from core.changelist import BoundedDateHierarchyMixin
 from core.models import AuditEntry, Delivery, User
 
@@ -115,8 +117,21 @@ class PeriodicTaskAdmin(BoundedDateHierarchyMixin, BasePeriodicTaskAdmin):
     pass
 
 
+class ReadOnlyAdminMixin:
+    """A record written by the services only: staff read it, nobody adds, edits or deletes."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, BoundedDateHierarchyMixin, admin.ModelAdmin):
     """The audit log, read-only: entries are written by the services, never by hand."""
 
     list_display = ["at", "actor", "action", "target_label", "target_type"]
@@ -127,11 +142,20 @@ class AuditEntryAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+class AuditTrailMixin:
+    """Shows, below the change form, who did what to this object and when, from the audit
+    log (calls, cooperatives, requests, applications: the objects whose changes the services
+    log). A table rather than an inline: the trail is read-only, so it adds no formset the
+    form's POST would have to carry."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    audit_trail_template = "admin/audit_trail_change_form.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        if obj is not None and obj.pk:
+            # The response renders lazily: wrap whatever change form the admin chose.
+            response.context_data["audit_trail"] = audit_trail(obj)[:200]
+            response.context_data["audit_trail_base"] = select_template(response.template_name)
+            response.template_name = self.audit_trail_template
+        return response

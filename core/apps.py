@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 from core import lookups
@@ -16,3 +17,6 @@ class CoreConfig(AppConfig):
         from core import receivers  # noqa: F401
 
         lookups.register()
+        # Each app's email kinds (`<app>/emails.py`, `core.emails`): all registered at start,
+        # so the ledger and its admin know every kind before any job runs.
+        autodiscover_modules("emails")

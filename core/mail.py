@@ -1,7 +1,7 @@
 """Email delivery through a ledger (outbox): write first, send after, never twice.
 
-Callers describe emails with `OutgoingEmail` and hand them to `delivery_enqueue()` inside
-the transaction of the change that causes them. Each row's unique key names recipient and
+Callers build emails with a registered `core.emails.EmailKind` (`kind.email(...)`) and hand
+them to `delivery_enqueue()` inside the transaction of the change that causes them. Each row's unique key names recipient and
 reason, so a job that runs twice (a second beat tick, a redelivered task) writes nothing
 new. After commit a sender task is queued; if that kick is lost (the process dies, the
 broker is down, the broker loses its queue) the periodic sweep finds the rows. Sending is
@@ -10,7 +10,6 @@ above both, so the dependencies point one way (mail -> tasks -> sending).
 """
 
 import re
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.template import Context
@@ -18,23 +17,10 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from core.batching import chunked
+from core.emails import registered
 from core.models import Delivery
 from core.queueing import after_commit, queue
 from core.tasks import send_queued_deliveries
-
-
-@dataclass
-class OutgoingEmail:
-    """An email to write to the ledger: rendered from templates/emails/<template>/."""
-
-    key: str
-    kind: str
-    to_email: str
-    template: str
-    context: dict = field(default_factory=dict)
-    language: str = settings.LANGUAGE_CODE
-    recipient: object = None
-    headers: dict = field(default_factory=dict)
 
 
 def render_email(template, context, language):
@@ -70,11 +56,14 @@ def existing_keys(keys):
 def delivery_enqueue(emails):
     """Write the emails to the ledger (known keys are ignored) and queue a sender after commit.
 
-    Returns the number of emails that were new.
+    Returns the number of emails that were new. An email of a kind no app registered
+    (`core.emails`) is refused with LookupError before anything is written.
     """
     emails = list(emails)
     if not emails:
         return 0
+    for email in emails:
+        registered(email.kind)
     known = existing_keys(email.key for email in emails)
     rows = []
     seen = set(known)

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +137,42 @@ class Delivery(models.Model):
         return f"{self.kind} → {self.to_email} ({self.get_state_display()})"
 
 
+# What the keys of `AuditEntry.data` are called on staff pages.
+DETAIL_LABELS = {
+    "from_state": _("from"),
+    "to_state": _("to"),
+    "from_stage": _("from"),
+    "to_stage": _("to"),
+    "note": _("note"),
+    "person": _("person"),
+    "email": _("email"),
+    "role": _("role"),
+    "before": _("before"),
+    "after": _("after"),
+    "cooperative": _("cooperative"),
+    "reason": _("reason"),
+    "fields": _("fields"),
+    "source": _("source"),
+    "invitation": _("invitation"),
+    "interest": _("expression of interest"),
+}
+
+
+class AuditEntryManager(models.Manager):
+    def record(self, action, target, *, by=None, at=None, **data):
+        """The one way entries are written (`core.audit.audit_record` calls it)."""
+        actor = by if getattr(by, "is_authenticated", False) else None
+        return self.create(
+            actor=actor,
+            action=action,
+            at=at or timezone.now(),
+            target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+            target_id=target.pk,
+            target_label=str(target)[:255],
+            data=data,
+        )
+
+
 class AuditEntry(models.Model):
     """One state change made through a service: who did what, when, to which object.
 
@@ -149,7 +187,21 @@ class AuditEntry(models.Model):
         INVITATION_SENT = "invitation.sent", _("Invitation sent")
         INVITATION_WITHDRAWN = "invitation.withdrawn", _("Invitation withdrawn")
         ROLE_CHANGED = "membership.role_changed", _("Role changed")
+        MEMBER_ADDED = "membership.added", _("Member added")
         MEMBER_REMOVED = "membership.removed", _("Member removed")
+        PROFILE_EDITED = "cooperative.profile_edited", _("Cooperative profile edited")
+        REQUEST_CREATED = "request.created", _("Request created")
+        REQUEST_EDITED = "request.edited", _("Request edited")
+        REQUEST_SUBMITTED = "request.submitted", _("Request submitted for review")
+        REQUEST_APPROVED = "request.approved", _("Request approved and published")
+        REQUEST_RETURNED = "request.returned", _("Request returned to the owner")
+        REQUEST_CLOSED = "request.closed", _("Request closed")
+        REQUEST_EXPIRED = "request.expired", _("Request expired")
+        INTEREST_SENT = "interest.sent", _("Expression of interest sent")
+        INTEREST_ACCEPTED = "interest.accepted", _("Expression of interest accepted")
+        INTEREST_DECLINED = "interest.declined", _("Expression of interest declined")
+        APPLICATION_SUBMITTED = "application.submitted", _("Application submitted")
+        APPLICATION_MOVED = "application.moved", _("Application moved")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -165,8 +217,11 @@ class AuditEntry(models.Model):
         "contenttypes.ContentType", verbose_name=_("object type"), on_delete=models.PROTECT
     )
     target_id = models.PositiveBigIntegerField(_("object id"))
+    target = GenericForeignKey("target_type", "target_id")
     target_label = models.CharField(_("object"), max_length=255)
     data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditEntryManager()
 
     class Meta:
         verbose_name = _("audit entry")
@@ -176,3 +231,73 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.target_label}"
+
+    def details(self):
+        """The entry's data as a reader sees it: "label: value" pairs, empty ones left out."""
+        parts = []
+        for key, value in self.data.items():
+            if value in ("", None, [], {}):
+                continue
+            if isinstance(value, list):
+                value = ", ".join(str(item) for item in value)
+            parts.append(f"{DETAIL_LABELS.get(key, key)}: {value}")
+        return "; ".join(parts)
+
+
+class AuditViewQuerySet(models.QuerySet):
+    """Rows of an audit view: reading as usual, deleting deletes the entries behind them."""
+
+    def delete(self):
+        return AuditEntry.objects.filter(pk__in=list(self.values_list("pk", flat=True))).delete()
+
+    def update(self, **kwargs):
+        raise TypeError("Audit entries are never changed.")
+
+
+class AuditViewManager(models.Manager.from_queryset(AuditViewQuerySet)):
+    def bulk_create(self, objs, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.save()
+        return objs
+
+
+class AuditView(models.Model):
+    """The moves of one kind of object, as a database view over `AuditEntry`.
+
+    `partnerships.RequestEvent` and `startups.ApplicationEvent` are such views (made by
+    their migrations with `core.audit_views.create_view`): their columns are read out of the
+    entries' `data`, so pages, inlines and exports keep reading "from, to, by, at, note" with
+    foreign keys to join on, while the audit log stays the one record. Saving a new row
+    writes an entry; rows are never changed.
+
+    A subclass names its target (`audit_target`), the action of a move (`audit_action`) and
+    the details it keeps (`audit_data`).
+    """
+
+    objects = AuditViewManager()
+
+    class Meta:
+        abstract = True
+        managed = False
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Audit entries are never changed.")
+        entry = AuditEntry.objects.record(
+            self.audit_action(),
+            self.audit_target(),
+            by=self.audit_actor(),
+            at=self.at,
+            **self.audit_data(),
+        )
+        self.pk = entry.pk
+        self.at = entry.at
+        self._state.adding = False
+        self._state.db = entry._state.db
+
+    def delete(self, *args, **kwargs):
+        return AuditEntry.objects.filter(pk=self.pk).delete()
+
+    def audit_actor(self):
+        return self.by if self.by_id else None

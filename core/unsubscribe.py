@@ -1,10 +1,10 @@
 """One-click unsubscribe (RFC 8058): signed tokens, a small registry of what they stop, the view.
 
 A token is `django.core.signing` of {kind, id} with the salt "unsubscribe": no sign-in is
-needed, a tampered token is refused. Apps register kinds in their `alerts` module
-(`register("search", describe=..., stop=...)`), so later features add their own emails
-without touching this module. GET shows what will stop and changes nothing (mail scanners
-follow links); POST stops it, is exempt from CSRF because mailbox providers post without
+needed, a tampered token is refused. Apps register the kinds of what can be stopped
+(`register("search", describe=..., stop=...)`) in their AppConfig.ready(), so later
+features add their own emails without touching this module. GET shows what will stop and
+changes nothing (mail scanners follow links); POST stops it, is exempt from CSRF because mailbox providers post without
 cookies, and is idempotent.
 """
 
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.core import signing
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.module_loading import autodiscover_modules
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -35,14 +34,6 @@ _KINDS = {}
 
 def register(kind, *, describe, stop):
     _KINDS[kind] = Kind(describe=describe, stop=stop)
-
-
-def _kinds():
-    if not _KINDS:
-        # Each app that sends emails registers its kinds in its `alerts` module, on import
-        # (found here by autodiscovery) or from its AppConfig.ready().
-        autodiscover_modules("alerts")
-    return _KINDS
 
 
 def make_token(kind, object_id):
@@ -76,7 +67,7 @@ def list_unsubscribe_headers(url):
 def unsubscribe(request, token):
     try:
         kind, object_id = read_token(token)
-        handler = _kinds()[kind]
+        handler = _KINDS[kind]
     except (signing.BadSignature, KeyError):
         return render(request, "unsubscribe_invalid.html", status=400)
     if request.method == "POST":

@@ -4,6 +4,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import JSON
 
+from core.admin import AuditTrailMixin
 from core.changelist import BoundedDateHierarchyMixin, KeptChangeListMixin
 from core.exports import CSV  # formula-safe cells (CSV injection)
 from funding import services
@@ -51,7 +52,9 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Call)
-class CallAdmin(KeptChangeListMixin, BoundedDateHierarchyMixin, ImportExportModelAdmin):
+class CallAdmin(
+    AuditTrailMixin, KeptChangeListMixin, BoundedDateHierarchyMixin, ImportExportModelAdmin
+):
     resource_classes = [CallResource]
     formats = [CSV, JSON]
     changelist_data = (CATALOGUE,)

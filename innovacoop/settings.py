@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "startups",
     "portal",
     "matches",
+    "staff",
     "benchmark",
 ]
 
@@ -267,6 +268,12 @@ CELERY_BEAT_SCHEDULE = {
     "matches-sweep-refreshes": {
         "task": "matches.sweep_refreshes",
         "schedule": 60.0,
+    },
+    # The daily email to staff of the work waiting, when work arrived (staff/tasks.py);
+    # re-runs until 10 write only what a lost task left out (one ledger key a person a day).
+    "staff-work-digest": {
+        "task": "staff.send_work_digests",
+        "schedule": crontab(hour="8-10", minute=15),
     },
     # Weekly matchmaking digest (partnerships/tasks.py): Monday morning, Rome time.
     "partnerships-weekly-digest": {

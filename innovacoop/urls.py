@@ -14,4 +14,5 @@ urlpatterns = [
     path("startups/", include("startups.urls")),
     path("portal/alerts/", include("funding.alert_urls")),
     path("portal/", include("portal.urls")),
+    path("staff/", include("staff.urls")),
 ]

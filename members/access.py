@@ -52,17 +52,22 @@ class PermissionRequiredMixin(AccessMixin):
 
     `get_permission_object()` returns the object the rule is asked about (None for a rule
     about the person only); it may raise 404 through an accessor. With `hide_refusal`, a
-    refusal answers 404 instead of 403. The object is kept as `self.permission_object`.
+    refusal answers 404 instead of 403; with `hide_from_anonymous` too, an anonymous
+    visitor gets the same 404 instead of the sign-in page (the staff workspace: nothing
+    tells an outsider it exists). The object is kept as `self.permission_object`.
     """
 
     permission_required = None
     hide_refusal = False
+    hide_from_anonymous = False
 
     def get_permission_object(self):
         return None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
+            if self.hide_from_anonymous:
+                raise Http404
             return self.handle_no_permission()
         self.permission_object = self.get_permission_object()
         require(
@@ -71,13 +76,22 @@ class PermissionRequiredMixin(AccessMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def permission_required(permission, *, fn=None, pass_as=None, hide_refusal=False, next_url=None):
+def permission_required(
+    permission,
+    *,
+    fn=None,
+    pass_as=None,
+    hide_refusal=False,
+    hide_from_anonymous=False,
+    next_url=None,
+):
     """Function views guarded by one rule (the `PermissionRequiredMixin` of function views).
 
     `fn(request, *args, **kwargs)` returns the object the rule is asked about (through an
     accessor: 404 for what the person may not see); with `pass_as` the view receives it as
     that keyword argument. `next_url(request, *args, **kwargs)` is where the sign-in page
-    sends an anonymous visitor back to (default: this URL). The view carries
+    sends an anonymous visitor back to (default: this URL); with `hide_from_anonymous` an
+    anonymous visitor gets 404 instead, as in `PermissionRequiredMixin`. The view carries
     `permission_required`, as class-based views do, so the URL test can read it.
     """
 
@@ -85,6 +99,8 @@ def permission_required(permission, *, fn=None, pass_as=None, hide_refusal=False
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
+                if hide_from_anonymous:
+                    raise Http404
                 back = next_url(request, *args, **kwargs) if next_url else request.get_full_path()
                 return redirect_to_login(back)
             obj = fn(request, *args, **kwargs) if fn is not None else None

@@ -12,6 +12,7 @@ from django_countries import countries
 from import_export import fields, resources, widgets
 
 from members.models import Association, Cooperative, Sector, Theme
+from members.services import cooperative_profile_edited
 from members.validators import normalize_vat
 
 
@@ -187,6 +188,15 @@ class CooperativeResource(ManyToManyCheckMixin, resources.ModelResource):
                 vat = int(vat)
             vat = normalize_vat(str(vat))
             row["vat_number"] = vat.zfill(11) if vat.isdigit() else vat
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        # An update of an existing profile is logged as the forms' edits are (its history
+        # says which fields changed); a new cooperative is not "edited".
+        if not is_create:
+            cooperative_profile_edited(
+                cooperative=instance, fields=None, by=kwargs.get("user"), source="import"
+            )
 
     def import_data(self, dataset, **kwargs):
         # All or nothing: a file with any invalid row is rolled back entirely.

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.mail import OutgoingEmail, delivery_enqueue
+from core.mail import delivery_enqueue
 from core.models import AuditEntry, User
+from members.emails import INVITATION
 from members.models import Invitation, Membership, hash_token
 
 ROLE_RANK = {Membership.Role.VIEWER: 0, Membership.Role.EDITOR: 1, Membership.Role.ADMIN: 2}
@@ -93,13 +94,11 @@ def invitation_create(*, cooperative, email, role, invited_by, language=None):
         )
         delivery_enqueue(
             [
-                OutgoingEmail(
+                INVITATION.email(
                     key=f"invitation:{invitation.pk}",
-                    kind="invitation",
                     to_email=email,
-                    template="invitation",
+                    person=invitee,
                     language=language,
-                    recipient=invitee,
                     context={
                         "invitation": invitation,
                         "cooperative_name": cooperative.legal_name,
@@ -164,6 +163,8 @@ def invitation_accept(*, invitation, user):
         membership, created = Membership.objects.get_or_create(
             user=user, cooperative=invitation.cooperative, defaults={"role": invitation.role}
         )
+        if created:
+            _audit_added(membership, by=user, invitation=invitation.pk)
         if not created and ROLE_RANK[invitation.role] > ROLE_RANK[membership.role]:
             membership.role = invitation.role
             membership.save(update_fields=["role"])
@@ -185,6 +186,46 @@ def invitation_revoke(*, invitation, by=None):
                 invitation=invitation.pk,
             )
     return revoked
+
+
+def _audit_added(membership, *, by, **data):
+    audit_record(
+        AuditEntry.Action.MEMBER_ADDED,
+        membership.cooperative,
+        by=by,
+        person=membership.user.email,
+        role=membership.role,
+        **data,
+    )
+
+
+def membership_add(*, cooperative, user, role, by=None):
+    """Make `user` a member of `cooperative` with `role` (staff, in the admin); logged."""
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Unknown role."))
+    with transaction.atomic():
+        membership = Membership.objects.create(cooperative=cooperative, user=user, role=role)
+        _audit_added(membership, by=by)
+    return membership
+
+
+def last_admin_left(cooperative, roles):
+    """Would these memberships leave `cooperative` without an administrator it has now?
+
+    `roles` maps membership pks to the role each would have (None: removed); new members
+    are given under the key None with their roles as a list. For forms that change several
+    memberships at once (the admin); the services check one change with rows locked."""
+    admins_now = set(
+        cooperative.memberships.filter(role=Membership.Role.ADMIN).values_list("pk", flat=True)
+    )
+    if not admins_now:
+        return False
+    new_admins = Membership.Role.ADMIN in roles.get(None, [])
+    kept = {
+        pk for pk in admins_now if roles.get(pk, Membership.Role.ADMIN) == Membership.Role.ADMIN
+    }
+    promoted = any(role == Membership.Role.ADMIN for pk, role in roles.items() if pk is not None)
+    return not (kept or promoted or new_admins)
 
 
 def _ensure_another_admin(membership):
@@ -242,6 +283,29 @@ def membership_remove(*, membership, by=None):
             role=membership.role,
         )
         membership.delete()
+
+
+def cooperative_profile_edited(*, cooperative, fields, by=None, source="form"):
+    """Log that `cooperative`'s profile changed (`fields`: the names of what changed).
+
+    Called by every path that edits a profile: the portal's form
+    (`cooperative_profile_save`), the admin's change form and the spreadsheet import. The
+    field-by-field values are in the cooperative's history (django-simple-history). `fields`
+    None: not known (an import row); an empty list: nothing changed, nothing logged."""
+    if fields is not None and not fields:
+        return
+    details = {"source": source}
+    if fields is not None:
+        details["fields"] = sorted(fields)
+    audit_record(AuditEntry.Action.PROFILE_EDITED, cooperative, by=by, **details)
+
+
+def cooperative_profile_save(*, form, by):
+    """Save a cooperative's profile form (its editors in the portal) and log the change."""
+    with transaction.atomic():
+        cooperative = form.save()
+        cooperative_profile_edited(cooperative=cooperative, fields=form.changed_data, by=by)
+    return cooperative
 
 
 def cooperatives_held_by(user):

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import AuditTrailMixin
 from core.changelist import BoundedDateHierarchyMixin
 from partnerships import services
 from partnerships.models import (
@@ -16,20 +17,7 @@ from partnerships.models import (
     ExpressionOfInterest,
     PartnershipRequest,
     Project,
-    RequestEvent,
 )
-
-
-class RequestEventInline(admin.TabularInline):
-    model = RequestEvent
-    extra = 0
-    can_delete = False
-    fields = ["at", "from_state", "to_state", "by", "note"]
-    readonly_fields = fields
-    ordering = ["at", "pk"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ExpressionOfInterestInline(admin.TabularInline):
@@ -67,7 +55,7 @@ def _apply(modeladmin, request, queryset, action, done_message, **kwargs):
 
 
 @admin.register(PartnershipRequest)
-class PartnershipRequestAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
+class PartnershipRequestAdmin(AuditTrailMixin, BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "owner",
@@ -93,7 +81,7 @@ class PartnershipRequestAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
         "published_at",
         "closed_at",
     ]
-    inlines = [ExpressionOfInterestInline, RequestEventInline]
+    inlines = [ExpressionOfInterestInline]
     actions = ["approve", "return_to_owner"]
     date_hierarchy = "created_at"
 

@@ -1,8 +1,8 @@
 """The matchmaking digest's email switch and its one-click unsubscribe kind.
 
-`core.unsubscribe` finds this module by autodiscovery ("<app>/alerts.py"); the digest
-and the partnership views import it too, so the kind is registered wherever links are made
-or followed. The "all" kind (stop every email) is funding's and the digest honours it.
+The kind is registered by `PartnershipsConfig.ready` (`unsubscribe_kinds_register`), before
+any request, as funding registers its own. The "all" kind (stop every email) is funding's
+and the digest honours it.
 """
 
 from django.contrib.auth import get_user_model
@@ -38,6 +38,7 @@ def _describe(user_id):
     }
 
 
-unsubscribe.register(
-    "matchmaking", describe=_describe, stop=lambda pk: digest_set(user_id=pk, enabled=False)
-)
+def unsubscribe_kinds_register():
+    unsubscribe.register(
+        "matchmaking", describe=_describe, stop=lambda pk: digest_set(user_id=pk, enabled=False)
+    )

@@ -35,3 +35,7 @@ class PartnershipsConfig(AppConfig):
             m2m=[field.remote_field.through for field in PartnershipRequest._meta.many_to_many],
         )
         versions.bump_on_change(PERSONAL, Follow, Membership, DismissedSuggestion)
+        # The digest's one-click unsubscribe kind (`core.unsubscribe`), before any request.
+        from partnerships import alerts
+
+        alerts.unsubscribe_kinds_register()

@@ -28,13 +28,13 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone, translation
 
-from core import mail, unsubscribe
+from core import mail
 from core.language import language_of
 from core.links import absolute_url
 from funding.models import AlertPreference
 from matches import readers
 from members.models import Cooperative, Membership
-from partnerships import alerts  # noqa: F401  (registers the "matchmaking" unsubscribe kind)
+from partnerships.emails import MATCHMAKING_DIGEST
 from partnerships.matching import choice_label
 from partnerships.models import (
     ExpressionOfInterest,
@@ -231,24 +231,16 @@ def _request_url(request):
 
 
 def _email(user, *, week, language, sections, since):
-    stop_url = unsubscribe.unsubscribe_url(UNSUBSCRIBE_KIND, user.pk)
-    return mail.OutgoingEmail(
+    return MATCHMAKING_DIGEST.email(
         key=digest_key(user.pk, week),
-        kind="matchmaking-digest",
-        to_email=user.email,
-        template="matchmaking_digest",
+        person=user,
+        language=language,
         context={
-            "user": user,
             "sections": sections,
             "since": since,
             "request_count": sum(len(s["requests"]) for s in sections),
             "interest_count": sum(len(s["interests"]) for s in sections),
             "suggestions_url": absolute_url("/partnerships/suggestions/"),
-            "unsubscribe_url": stop_url,
-            "unsubscribe_all_url": unsubscribe.unsubscribe_url("all", user.pk),
-            "manage_url": absolute_url("/portal/alerts/"),
         },
-        language=language,
-        recipient=user,
-        headers=unsubscribe.list_unsubscribe_headers(stop_url),
+        stop=(UNSUBSCRIBE_KIND, user.pk),
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.models import AuditEntry, AuditView
 from members.rules import member_cooperative_ids
 
 
@@ -191,17 +192,34 @@ PUBLIC_STATES = (
 )
 
 
-class RequestEvent(models.Model):
-    """One move of a request through its workflow: the audit trail staff and owners see."""
+class RequestEvent(AuditView):
+    """One move of a request through its workflow: the audit trail staff and owners see.
 
-    request = models.ForeignKey(PartnershipRequest, on_delete=models.CASCADE, related_name="events")
+    A view of the audit log (`core.models.AuditView`): creating one writes an `AuditEntry`
+    on the request whose action says what the move was."""
+
+    ACTIONS = {
+        PartnershipRequest.State.SUBMITTED: AuditEntry.Action.REQUEST_SUBMITTED,
+        PartnershipRequest.State.PUBLISHED: AuditEntry.Action.REQUEST_APPROVED,
+        PartnershipRequest.State.RETURNED: AuditEntry.Action.REQUEST_RETURNED,
+        PartnershipRequest.State.CLOSED: AuditEntry.Action.REQUEST_CLOSED,
+        PartnershipRequest.State.EXPIRED: AuditEntry.Action.REQUEST_EXPIRED,
+    }
+
+    request = models.ForeignKey(
+        PartnershipRequest,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="events",
+    )
     from_state = models.CharField(
         _("from"), max_length=20, choices=PartnershipRequest.State.choices, blank=True
     )
     to_state = models.CharField(_("to"), max_length=20, choices=PartnershipRequest.State.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -212,12 +230,27 @@ class RequestEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
+        managed = False
+        db_table = "partnerships_requestevent"
         ordering = ["at", "pk"]
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
 
     def __str__(self):
         return f"{self.request_id}: {self.from_state} -> {self.to_state}"
+
+    def audit_target(self):
+        return self.request
+
+    def audit_action(self):
+        if not self.from_state:
+            return AuditEntry.Action.REQUEST_CREATED
+        if self.from_state == self.to_state:
+            return AuditEntry.Action.REQUEST_EDITED
+        return self.ACTIONS[self.to_state]
+
+    def audit_data(self):
+        return {"from_state": self.from_state, "to_state": self.to_state, "note": self.note}
 
 
 class ExpressionOfInterestQuerySet(models.QuerySet):

@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import mail, versions
-from core.language import language_of
+from core.audit import audit_record
 from core.links import absolute_url
-from core.models import User
+from core.models import AuditEntry, User
 from members.rules import ACTING_ROLES, cooperatives_acted_for
 from partnerships.apps import REQUESTS
+from partnerships.emails import INTEREST, REQUEST_STATE
 from partnerships.models import ExpressionOfInterest, PartnershipRequest, RequestEvent
 
 State = PartnershipRequest.State
@@ -73,17 +74,10 @@ def contact_details(cooperative, person=None):
     }
 
 
-def _emails(people, *, key, kind, template, context):
+def _emails(people, *, key, kind, context):
+    """One email of `kind` (a `partnerships.emails` kind) to each of `people`."""
     return [
-        mail.OutgoingEmail(
-            key=f"{key}:user-{person.pk}",
-            kind=kind,
-            to_email=person.email,
-            template=template,
-            context={"user": person, **context},
-            language=language_of(person),
-            recipient=person,
-        )
+        kind.email(key=f"{key}:user-{person.pk}", person=person, context=context)
         for person in people
     ]
 
@@ -134,8 +128,7 @@ def _notify_owner(request, event):
         _emails(
             people_acting_for(request.owner, also=event.by),
             key=f"partnership:{request.pk}:{event.to_state}:e{event.pk}",
-            kind="partnership-request",
-            template="partnership_request_state",
+            kind=REQUEST_STATE,
             context={
                 "request": request,
                 "event": event,
@@ -307,25 +300,36 @@ def interest_express(*, request, cooperative, by, message):
         interest = ExpressionOfInterest.objects.create(
             request=request, cooperative=cooperative, sent_by=by, message=message
         )
+        _audit_interest(AuditEntry.Action.INTEREST_SENT, interest, by)
         context = _interest_context(interest)
         key = f"interest:{interest.pk}:sent"
         mail.delivery_enqueue(
             _emails(
                 people_acting_for(request.owner),
                 key=f"{key}:owner",
-                kind="partnership-interest",
-                template="partnership_interest",
+                kind=INTEREST,
                 context={**context, "step": "received"},
             )
             + _emails(
                 people_acting_for(cooperative, also=by),
                 key=f"{key}:sender",
-                kind="partnership-interest",
-                template="partnership_interest",
+                kind=INTEREST,
                 context={**context, "step": "sent"},
             )
         )
     return interest
+
+
+def _audit_interest(action, interest, by, **data):
+    """Interests are logged on their request, so its staff page shows the whole exchange."""
+    audit_record(
+        action,
+        interest.request,
+        by=by,
+        interest=interest.pk,
+        cooperative=interest.cooperative.legal_name,
+        **data,
+    )
 
 
 def _answerable(interest, by):
@@ -349,6 +353,7 @@ def interest_accept(*, interest, by):
         interest.decided_by = by
         interest.decided_at = timezone.now()
         interest.save(update_fields=["state", "decided_by", "decided_at"])
+        _audit_interest(AuditEntry.Action.INTEREST_ACCEPTED, interest, by)
         request = interest.request
         context = _interest_context(interest)
         key = f"interest:{interest.pk}:accepted"
@@ -356,8 +361,7 @@ def interest_accept(*, interest, by):
             _emails(
                 people_acting_for(request.owner, also=by),
                 key=f"{key}:owner",
-                kind="partnership-interest",
-                template="partnership_interest",
+                kind=INTEREST,
                 context={
                     **context,
                     "step": "accepted_owner",
@@ -367,8 +371,7 @@ def interest_accept(*, interest, by):
             + _emails(
                 people_acting_for(interest.cooperative, also=interest.sent_by),
                 key=f"{key}:sender",
-                kind="partnership-interest",
-                template="partnership_interest",
+                kind=INTEREST,
                 context={
                     **context,
                     "step": "accepted_sender",
@@ -388,12 +391,14 @@ def interest_decline(*, interest, by, reason=""):
         interest.decided_at = timezone.now()
         interest.decline_reason = (reason or "").strip()
         interest.save(update_fields=["state", "decided_by", "decided_at", "decline_reason"])
+        _audit_interest(
+            AuditEntry.Action.INTEREST_DECLINED, interest, by, reason=interest.decline_reason
+        )
         mail.delivery_enqueue(
             _emails(
                 people_acting_for(interest.cooperative, also=interest.sent_by),
                 key=f"interest:{interest.pk}:declined:sender",
-                kind="partnership-interest",
-                template="partnership_interest",
+                kind=INTEREST,
                 context={**_interest_context(interest), "step": "declined"},
             )
         )

@@ -37,6 +37,7 @@ from partnerships.models import (
     PartnershipRequest,
     RequestEvent,
 )
+from staff.models import WorkDigestPreference
 from startups.models import Application, ApplicationEvent, Mentor
 
 
@@ -197,17 +198,22 @@ def _cooperative_alerts(user):
     "email_preferences",
     "funding.AlertPreference.user",
     "partnerships.MatchmakingSubscription.user",
+    "staff.WorkDigestPreference.user",
 )
 def _email_preferences(user):
-    """The switches of every email kind: all alerts, deadline reminders, matchmaking."""
+    """The switches of every email kind: all alerts, deadline reminders, matchmaking, and
+    for staff the daily email of work waiting."""
     preference = AlertPreference.objects.filter(user=user).first()
     subscription = MatchmakingSubscription.objects.filter(user=user).first()
+    work_digest = WorkDigestPreference.objects.filter(user=user).first()
     return {
         "all_emails_stopped_at": _when(preference.unsubscribed_all_at) if preference else None,
         "deadline_reminders_stopped_at": _when(preference.reminders_off_at) if preference else None,
         # No row means the default: the weekly matchmaking digest is on.
         "weekly_matchmaking_digest": subscription.weekly_digest if subscription else True,
         "matchmaking_changed_at": _when(subscription.changed_at) if subscription else None,
+        # Staff only; no row means on.
+        "staff_daily_work_email": work_digest.daily_email if work_digest else user.is_staff,
     }
 
 

@@ -22,6 +22,7 @@ from members.current import choose_cooperative, current_membership
 from members.models import Cooperative, Invitation, Membership
 from members.rules import forget_roles
 from members.services import (
+    cooperative_profile_save,
     invitation_accept,
     invitation_by_token,
     invitation_create,
@@ -163,9 +164,9 @@ class CooperativeEditView(CooperativePermissionMixin, UpdateView):
         return self.cooperative
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        self.object = cooperative_profile_save(form=form, by=self.request.user)
         messages.success(self.request, _("The profile of the cooperative has been saved."))
-        return response
+        return redirect(self.get_success_url())
 
     def get_success_url(self):
         return reverse("portal:cooperative-edit", kwargs={"slug": self.cooperative.slug})

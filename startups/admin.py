@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import AuditTrailMixin, ReadOnlyAdminMixin
 from core.changelist import BoundedDateHierarchyMixin
 from startups import services
 from startups.models import (
@@ -61,18 +62,8 @@ class SupportProgrammeAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     date_hierarchy = "open_date"
 
 
-class ApplicationEventInline(admin.TabularInline):
-    model = ApplicationEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_stage", "to_stage", "by", "note", "at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ["startup_name", "programme", "kind", "stage", "applicant", "submitted_at"]
     list_filter = ["stage", "kind", "programme", "is_demo"]
     search_fields = ["startup_name", "applicant__email", "description"]
@@ -89,7 +80,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     filter_horizontal = ["needs"]
     # The stage moves only through the pipeline (board or the actions), so it is recorded.
     readonly_fields = ["stage", "rejection_reason", "submitted_at", "updated_at"]
-    inlines = [ApplicationEventInline]
     actions = ["move_to_screening", "move_to_incubating"]
 
     def _move(self, request, queryset, stage):
@@ -121,12 +111,14 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApplicationEvent)
-class ApplicationEventAdmin(admin.ModelAdmin):
+class ApplicationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A view of the audit log: moves are made by the services, never added or edited here."""
+
     list_display = ["application", "from_stage", "to_stage", "by", "at"]
     list_filter = ["to_stage"]
     search_fields = ["application__startup_name", "note"]
     list_select_related = ["application", "application__programme", "by"]
-    autocomplete_fields = ["application", "by"]
+    readonly_fields = ["application", "from_stage", "to_stage", "by", "note", "at"]
 
 
 @admin.register(Mentor)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AuditEntry, AuditView
 from members.models import Vocabulary
 
 # Parent bodies a startup (or a mentor) may come from: universities and research centres.
@@ -355,11 +356,18 @@ class Application(ParentOrganisation):
         return f"{self.startup_name} → {self.programme}"
 
 
-class ApplicationEvent(models.Model):
-    """One move of an application through the pipeline: who, when, from, to, why."""
+class ApplicationEvent(AuditView):
+    """One move of an application through the pipeline: who, when, from, to, why.
+
+    A view of the audit log (`core.models.AuditView`): creating one writes an `AuditEntry`
+    on the application."""
 
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="events"
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="events",
     )
     from_stage = models.CharField(
         _("from"), max_length=25, choices=Application.Stage.choices, blank=True
@@ -368,7 +376,8 @@ class ApplicationEvent(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -377,12 +386,25 @@ class ApplicationEvent(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
+        managed = False
+        db_table = "startups_applicationevent"
         verbose_name = _("application event")
         verbose_name_plural = _("application events")
         ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.application}: {self.from_stage or '—'} → {self.to_stage}"
+
+    def audit_target(self):
+        return self.application
+
+    def audit_action(self):
+        if not self.from_stage:
+            return AuditEntry.Action.APPLICATION_SUBMITTED
+        return AuditEntry.Action.APPLICATION_MOVED
+
+    def audit_data(self):
+        return {"from_stage": self.from_stage, "to_stage": self.to_stage, "note": self.note}
 
 
 class Mentor(models.Model):

@@ -14,9 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.mail import OutgoingEmail, delivery_enqueue
+from core.mail import delivery_enqueue
 from core.slugs import unique_slug
 from members.access import may
+from startups.emails import APPLICATION
 from startups.models import Application, ApplicationEvent, MentorAssignment, Startup
 
 Stage = Application.Stage
@@ -46,13 +47,9 @@ def _application_email(application, stage, note=""):
     applicant = application.applicant
     if applicant is None:
         return None
-    return OutgoingEmail(
+    return APPLICATION.email(
         key=f"startup-application:{application.pk}:{stage}",
-        kind="startup-application",
-        to_email=applicant.email,
-        template="startup_application",
-        language=applicant.language,
-        recipient=applicant,
+        person=applicant,
         context={
             "application": application,
             "programme": application.programme,

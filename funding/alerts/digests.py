@@ -20,6 +20,7 @@ from core.batching import chunked
 from funding.alerts import criteria
 from funding.alerts.audience import opted_out, receiving, receiving_cooperative_alerts
 from funding.alerts.emails import CallCard, alert_email, call_item, calls_for_email
+from funding.emails import DIGESTS
 from funding.models import AlertFrequency, Call, CooperativeAlert, DigestRun, SavedSearch
 
 # Calls listed in one digest email, newest first; the rest are counted with a link to the
@@ -226,10 +227,9 @@ def digests_build(*, frequency, user_ids, at=None, matches=None):
             continue
         emails.append(
             alert_email(
+                DIGESTS[frequency],
                 key=digest_key(frequency, user_id, period),
-                kind=f"digest-{frequency}",
                 user=user,
-                template="digest",
                 context={
                     "items": items,
                     "call_count": len(newest_first),
@@ -237,8 +237,7 @@ def digests_build(*, frequency, user_ids, at=None, matches=None):
                     "frequency": frequency,
                     "since": since[user_id],
                 },
-                stop_kind=f"alerts-{frequency}",
-                stop_id=user_id,
+                stop=(f"alerts-{frequency}", user_id),
             )
         )
     with transaction.atomic():

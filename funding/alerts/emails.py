@@ -13,30 +13,14 @@ from django.template.loader import get_template
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from core import mail, unsubscribe
-from core.language import language_of
 from core.links import absolute_url
 from funding.models import Call, Deadline
 
 
-def alert_email(*, key, kind, user, template, context, stop_kind, stop_id):
-    stop_url = unsubscribe.unsubscribe_url(stop_kind, stop_id)
-    return mail.OutgoingEmail(
-        key=key,
-        kind=kind,
-        to_email=user.email,
-        template=template,
-        context={
-            "user": user,
-            "unsubscribe_url": stop_url,
-            "unsubscribe_all_url": unsubscribe.unsubscribe_url("all", user.pk),
-            "manage_url": absolute_url("/portal/alerts/"),
-            **context,
-        },
-        language=language_of(user),
-        recipient=user,
-        headers=unsubscribe.list_unsubscribe_headers(stop_url),
-    )
+def alert_email(kind, *, key, user, context, stop):
+    """An alert email of `kind` (a `funding.emails` kind) to `user`; `stop` is the (kind, id)
+    its unsubscribe link stops."""
+    return kind.email(key=key, person=user, context=context, stop=stop)
 
 
 class CallCard:

@@ -13,6 +13,7 @@ from core import mail
 from funding.alerts import criteria
 from funding.alerts.audience import opted_out, receiving, receiving_cooperative_alerts
 from funding.alerts.emails import alert_email, call_item, calls_for_email
+from funding.emails import CALL_ALERT
 from funding.models import AlertFrequency, Call, CooperativeAlert, SavedSearch
 
 
@@ -90,13 +91,11 @@ def call_alerts_send(*, call_id, entries, at=None):
         item = call_item(call, at, reasons, cards)
         emails.append(
             alert_email(
+                CALL_ALERT,
                 key=call_alert_key(user_id, call_id),
-                kind="call-alert",
                 user=user,
-                template="call_alert",
                 context={"item": item, "item_list": [item], "searches": matched},
-                stop_kind=stop[0],
-                stop_id=stop[1],
+                stop=stop,
             )
         )
     with transaction.atomic():

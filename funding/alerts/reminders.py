@@ -12,6 +12,7 @@ from django.utils import timezone
 from core import mail
 from funding.alerts.audience import receiving
 from funding.alerts.emails import alert_email, call_item, calls_for_email
+from funding.emails import DEADLINE_REMINDER
 from funding.models import AlertPreference, Call, Deadline, Follow
 
 
@@ -73,17 +74,15 @@ def reminders_send(*, user_ids, at=None):
                 continue
             emails.append(
                 alert_email(
+                    DEADLINE_REMINDER,
                     key=reminder_key(follow.user_id, deadline.pk, offset),
-                    kind="deadline-reminder",
                     user=follow.user,
-                    template="deadline_reminder",
                     context={
                         "item": call_item(call, at, cards=cards),
                         "deadline": deadline,
                         "days_left": days_left,
                     },
-                    stop_kind="reminders",
-                    stop_id=follow.user_id,
+                    stop=("reminders", follow.user_id),
                 )
             )
     known = mail.existing_keys(email.key for email in emails)

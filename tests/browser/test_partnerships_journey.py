@@ -61,12 +61,17 @@ def test_request_approval_interest_acceptance_and_project(live_server, page):
     assert request.state == "submitted"
     detail_path = request.get_absolute_url()
 
-    # Staff approve it from the request's page.
-    sign_in(page, live_server, staff.email, detail_path)
+    # Staff find it waiting on /staff/, open it from there and approve it; it leaves the list.
+    sign_in(page, live_server, staff.email, "/staff/")
+    waiting = page.get_by_test_id("work-requests")
+    expect(waiting.get_by_test_id("count-requests")).to_have_text("1")
+    waiting.get_by_role("link", name=request.title).click()
     page.get_by_test_id("approve-request").click()
     expect(page.get_by_test_id("request-state")).to_have_attribute(
         "class", "badge request-state request-state-published"
     )
+    page.goto(f"{live_server.url}/staff/")
+    expect(page.get_by_test_id("count-requests")).to_have_text("0")
 
     # Borea's editor finds it in the list and expresses interest; no contacts yet.
     sign_in(page, live_server, bruno.email, "/partnerships/")

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail as django_mail
 from django.utils import timezone
 
-from core import mail, sending
+from core import emails, mail, sending
+from core.emails import EmailKind
 from core.models import Delivery
 from core.tasks import send_queued_deliveries, sweep_deliveries
 from tests.core.factories import UserFactory
@@ -15,9 +16,14 @@ from tests.core.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+NOTICE = EmailKind("notice", "notice", "A test notice")
+
+
 @pytest.fixture
-def email_templates(tmp_path, settings):
-    """A minimal email template set, so the ledger is tested apart from any feature's emails."""
+def email_templates(tmp_path, settings, monkeypatch):
+    """A minimal kind of email with its templates, registered for the test only, so the
+    ledger is tested apart from any feature's emails."""
+    monkeypatch.setitem(emails._KINDS, NOTICE.name, NOTICE)
     folder = tmp_path / "emails" / "notice"
     folder.mkdir(parents=True)
     (folder / "subject.txt").write_text("{% load i18n %}{% translate 'Sign out' %}: {{ title }}\n")
@@ -31,15 +37,13 @@ def email_templates(tmp_path, settings):
     return folder
 
 
-def notice(key="notice:1", to="anna@coop.example", language="it", **kwargs):
-    return mail.OutgoingEmail(
+def notice(key="notice:1", to="anna@coop.example", language="it", recipient=None):
+    return NOTICE.email(
         key=key,
-        kind="notice",
         to_email=to,
-        template="notice",
+        person=recipient,
         context={"title": "Horizon Europe"},
         language=language,
-        **kwargs,
     )
 
 
@@ -172,12 +176,19 @@ def test_members_cannot_see_the_ledger(client, email_templates):
 
 
 def test_headers_such_as_list_unsubscribe_are_sent(
-    email_templates, django_capture_on_commit_callbacks, mailoutbox
+    email_templates, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
 ):
-    headers = {
-        "List-Unsubscribe": "<https://portal.example.org/unsubscribe/abc/>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
+    newsletter = EmailKind("newsletter", "notice", "A test newsletter", unsubscribe=True)
+    monkeypatch.setitem(emails._KINDS, newsletter.name, newsletter)
+    person = UserFactory(email="anna@coop.example")
+    email = newsletter.email(
+        key="newsletter:1", person=person, context={"title": "x"}, stop=("all", person.pk)
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        mail.delivery_enqueue([notice(headers=headers)])
-    assert mailoutbox[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        mail.delivery_enqueue([email])
+    headers = mailoutbox[0].extra_headers
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert (
+        headers["List-Unsubscribe"].startswith("<http")
+        and "/unsubscribe/" in headers["List-Unsubscribe"]
+    )

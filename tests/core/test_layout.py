@@ -9,7 +9,17 @@ import pytest
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
-APPS = ["core", "members", "networks", "funding", "partnerships", "startups", "portal", "matches"]
+APPS = [
+    "core",
+    "members",
+    "networks",
+    "funding",
+    "partnerships",
+    "startups",
+    "portal",
+    "matches",
+    "staff",
+]
 PACKAGES = ["innovacoop", *APPS, "benchmark"]
 
 

@@ -259,6 +259,11 @@ MATRIX = {
         post=cells(302, anonymous=LOGIN),
         data=lambda w: {"action": "stop-all"},
     ),
+    # The staff workspace: 404 for everyone but staff, signed in or not.
+    "staff:home": Row(get=cells(404, staff=200)),
+    "staff:digest-preference": Row(
+        get=cells(404, staff=405), post=cells(404, staff=302), data=lambda w: {"daily_email": "on"}
+    ),
     # The portal.
     "portal:dashboard": Row(get=SIGNED_IN_ONLY),
     "portal:switch-cooperative": Row(
@@ -353,6 +358,11 @@ MATRIX = {
     # The audit log: written by the services only, never added to or deleted from by hand.
     "admin:core_auditentry_add": Row(get=cells(ADMIN_LOGIN, staff=403)),
     "admin:core_auditentry_delete": Row(get=cells(ADMIN_LOGIN, staff=403), args=("audit.pk",)),
+    # Application events are a view of the audit log: read-only alike.
+    "admin:startups_applicationevent_add": Row(get=cells(ADMIN_LOGIN, staff=403)),
+    "admin:startups_applicationevent_delete": Row(
+        get=cells(ADMIN_LOGIN, staff=403), args=("application_event.pk",)
+    ),
     "admin:startups_supportprogramme_add": Row(get=cells(ADMIN_LOGIN, staff=200)),
     "admin:partnerships_dismissedsuggestion_add": Row(get=cells(ADMIN_LOGIN, staff=403)),
 }
