@@ -28,7 +28,7 @@ PAYLOAD = "R&D 'x' \"y\" <b>z</b> > l'economia"
 ESCAPED_FORMS = ("&amp;", "&#x27;", "&#39;", "&quot;", "&lt;", "&gt;")
 EMAILS_DIR = Path(settings.BASE_DIR) / "templates" / "emails"
 KINDS = sorted(path.name for path in EMAILS_DIR.iterdir() if path.is_dir())
-SUBJECTS_WITHOUT_TYPED_TEXT = {"digest", "matchmaking_digest"}
+SUBJECTS_WITHOUT_TYPED_TEXT = {"digest", "matchmaking_digest", "staff_work_digest"}
 # The steps of an expression of interest, each with its own subject.
 INTEREST_STEPS = ["received", "sent", "accepted_owner", "accepted_sender", "declined"]
 NOT_FROM_USERS = {"site_url", "language", "True", "False", "None"}
@@ -43,6 +43,10 @@ NUMBERS = {
     "more_requests",
     "call_count",
     "more_count",
+    # The staff's daily email: items waiting and arrived, per list and in all.
+    "arrived",
+    "waiting",
+    "count",
 }
 
 
