@@ -11,6 +11,8 @@ else, signed in or not, so the workspace's existence is not confirmed to outside
 |------------|-----------------------------------|
 | staff:home | staff.use_workspace (404 for all others) |
 | staff:digest-preference | staff.use_workspace (404 for all others); POST only |
+| staff:results | staff.use_workspace (404 for all others) |
+| staff:results-csv | staff.use_workspace (404 for all others) |
 """
 
 import rules

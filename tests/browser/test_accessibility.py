@@ -107,5 +107,5 @@ def test_signed_in_pages_have_no_serious_violations(live_server, page, portal_da
 def test_the_staff_workspace_has_no_serious_violations(live_server, page, portal_data):
     staff = UserFactory(email="staff.a11y@innovacoop.example", is_staff=True, verified=True)
     sign_in(page, live_server, staff.email)
-    problems = audit_pages(page, live_server, ["/staff/"])
+    problems = audit_pages(page, live_server, ["/staff/", "/staff/results/"])
     assert not problems, "\n".join(problems)

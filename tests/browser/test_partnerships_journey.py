@@ -72,6 +72,11 @@ def test_request_approval_interest_acceptance_and_project(live_server, page):
     )
     page.goto(f"{live_server.url}/staff/")
     expect(page.get_by_test_id("count-requests")).to_have_text("0")
+    # ...and find Aurora counted on /staff/results/ as a cooperative that posted a request.
+    page.get_by_test_id("to-results").click()
+    posted = page.get_by_test_id("row-funnel-3")  # the funnel's third step
+    expect(posted.locator("td")).to_have_text("1")
+    expect(page.get_by_test_id("chart-funnel")).to_be_visible()
 
     # Borea's editor finds it in the list and expresses interest; no contacts yet.
     sign_in(page, live_server, bruno.email, "/partnerships/")

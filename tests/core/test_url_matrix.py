@@ -261,6 +261,8 @@ MATRIX = {
     ),
     # The staff workspace: 404 for everyone but staff, signed in or not.
     "staff:home": Row(get=cells(404, staff=200)),
+    "staff:results": Row(get=cells(404, staff=200)),
+    "staff:results-csv": Row(get=cells(404, staff=200), kwargs={"key": "'funnel'"}),
     "staff:digest-preference": Row(
         get=cells(404, staff=405), post=cells(404, staff=302), data=lambda w: {"daily_email": "on"}
     ),
