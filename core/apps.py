@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -20,3 +21,9 @@ class CoreConfig(AppConfig):
         # Each app's email kinds (`<app>/emails.py`, `core.emails`): all registered at start,
         # so the ledger and its admin know every kind before any job runs.
         autodiscover_modules("emails")
+        # The periodic jobs exist once the tables do (`core.schedule`), once per migrate.
+        from core import schedule
+
+        post_migrate.connect(
+            schedule.periodic_tasks_create, sender=self, dispatch_uid="core.periodic_tasks"
+        )

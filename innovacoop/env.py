@@ -79,7 +79,9 @@ def get_broker_url(name):
     if not raw:
         return ""
     parts = urlsplit(raw)
-    if parts.scheme not in BROKER_SCHEMES or (parts.scheme != "memory" and not parts.netloc):
+    # memory:// and filesystem:// (the embedded default's worker, scripts/run) need no host.
+    hostless = parts.scheme in ("memory", "filesystem")
+    if parts.scheme not in BROKER_SCHEMES or (not hostless and not parts.netloc):
         raise ImproperlyConfigured(
             f"{name} is not a valid broker URL (expected e.g. redis://127.0.0.1:6379/0)."
         )

@@ -31,7 +31,8 @@ CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env.get_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, its index grouped by task with the work waiting (staff/admin_site.py).
+    "staff.admin_config.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -207,6 +208,20 @@ CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     # An in-process transport, named with a host so kombu does not warn on every eager task.
     CELERY_BROKER_URL = "memory://localhost/"
+if CELERY_BROKER_URL.startswith("filesystem:"):
+    # The embedded default's broker (scripts/run): messages are files under var/broker/, so
+    # a worker with the beat schedule runs beside the web server with no server to install.
+    # Web server, worker and beat share one folder; nothing needs to survive a restart, as
+    # every job's work is also in the database (the sweeps find what a lost message left).
+    BROKER_DIR = Path(env.get_str("CELERY_BROKER_FOLDER") or VAR_DIR / "broker")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "messages"),
+        "data_folder_out": str(BROKER_DIR / "messages"),
+        "control_folder": str(BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+    for folder in ("messages", "control"):
+        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = env.get_str("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
@@ -214,9 +229,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Every periodic job of the portal, in one place. django-celery-beat copies these into the
-# database at start-up, where staff can see them and change their times in the admin.
+CELERY_BEAT_SCHEDULER = "core.schedule:PortalScheduler"
+# Every periodic job of the portal, in one place. `migrate` (and beat, for one added later)
+# creates the missing ones in the database, where staff see them and change their times in
+# the admin; a time changed there is kept (core/schedule.py).
 CELERY_BEAT_SCHEDULE = {
     # Gives back rows a dead sender left (its lease, core.sending.LEASE, ran out) and
     # sends what is due: with a 60 s lease a crash delays mail by 60-75 s.
