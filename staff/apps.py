@@ -15,3 +15,13 @@ class StaffConfig(AppConfig):
         from staff import digest, tasks  # noqa: F401
 
         digest.unsubscribe_kinds_register()
+        _translate_third_party_labels()
+
+
+def _translate_third_party_labels():
+    """django-celery-beat gives PeriodicTask.task a plain-string label ('Task Name'), which no
+    catalogue can translate; make it translatable (its Italian is in the project's catalogue,
+    see `staff/admin_strings.py`)."""
+    from django_celery_beat.models import PeriodicTask
+
+    PeriodicTask._meta.get_field("task").verbose_name = _("Task Name")

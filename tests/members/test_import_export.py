@@ -160,3 +160,23 @@ def _all_export_fields():
     return {
         f"cooperativeresource_{name}": "on" for name in CooperativeResource().get_export_order()
     }
+
+
+@pytest.mark.parametrize("fmt", ["0", "1"])
+def test_an_export_from_a_filtered_list_holds_only_what_the_list_shows(staff_client, fmt, estense):
+    CooperativeFactory(slug="ravennate", province="RA", legal_name="=SUM(A1:A9) Soc. Coop.")
+    CooperativeFactory(slug="bolognese", province="BO")
+    changelist = staff_client.get("/admin/members/cooperative/?province__exact=RA")
+    assert "/admin/members/cooperative/export/?province__exact=RA" in changelist.content.decode()
+    response = staff_client.post(
+        "/admin/members/cooperative/export/?province__exact=RA",
+        {"resource": "0", "format": fmt, "export_items": [], **_all_export_fields()},
+    )
+    assert response.status_code == 200
+    if fmt == "0":
+        rows = tablib.Dataset().load(response.content.decode("utf-8-sig"), format="csv")
+    else:
+        rows = tablib.Dataset().load(io.BytesIO(response.content).read(), format="xlsx")
+    assert rows["slug"] == ["ravennate"]
+    # A cell that would run as a formula in a spreadsheet is written as text.
+    assert rows["legal_name"] == ["'=SUM(A1:A9) Soc. Coop."]
