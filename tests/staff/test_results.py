@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -262,3 +263,17 @@ def test_the_dashboard_runs_the_same_queries_with_more_data(staff_client, world)
         staff_client.get(RESULTS)
     assert len(many) == len(few)
     assert Cooperative.objects.count() > 8
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "step"),
+    [
+        ("it", "Cosa ha ottenuto l'agenzia", "hanno trovato un partner"),
+        ("en", "What the agency achieved", "found a partner"),
+    ],
+)
+def test_the_page_reads_in_italian_and_english(staff_client, world, language, heading, step):
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = staff_client.get(RESULTS).content.decode()
+    assert heading in html.replace("&#x27;", "'") and step in html
+    assert 'role="img"' in html and "<title" in html  # each chart has its accessible name
