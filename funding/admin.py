@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
@@ -81,7 +83,7 @@ class CallAdmin(
     autocomplete_fields = ["programme", "sectors", "themes"]
     filter_horizontal = ["applicant_types"]
     prepopulated_fields = {"slug": ["identifier"]}
-    readonly_fields = ["published_at", "created_at", "updated_at"]
+    readonly_fields = ["published_at", "created_at", "updated_at", "imported_from"]
     date_hierarchy = "opens_at"
     actions = ["publish", "archive", "duplicate"]
     fieldsets = (
@@ -114,10 +116,36 @@ class CallAdmin(
                     "published_at",
                     "created_at",
                     "updated_at",
+                    "imported_from",
                 )
             },
         ),
     )
+
+    @admin.display(description=_("imported from"))
+    def imported_from(self, call):
+        """Where an imported call came from, when it was checked, and what the source says
+        for the fields staff changed by hand (the import leaves those alone)."""
+        provenance = getattr(call, "provenance", None) if call.pk else None
+        if provenance is None:
+            return _("Entered by hand.")
+        differences = format_html_join(
+            "",
+            "<li><strong>{}</strong>: {}</li>",
+            ((name, value) for name, value in sorted(provenance.differences.items())),
+        )
+        return format_html(
+            "{} · {}<br>{}<br>{}{}",
+            provenance.get_source_display(),
+            provenance.source_identifier,
+            _("first fetched %(fetched)s, last checked %(checked)s")
+            % {
+                "fetched": date_format(provenance.fetched_at, "SHORT_DATETIME_FORMAT"),
+                "checked": date_format(provenance.checked_at, "SHORT_DATETIME_FORMAT"),
+            },
+            _("The source says otherwise for fields changed by hand:") if differences else "",
+            format_html("<ul>{}</ul>", differences) if differences else "",
+        )
 
     # The change list at the catalogue's size: no second COUNT over every call for "n total",
     # pages small enough to render quickly, and neither long texts nor the search index read

@@ -951,3 +951,43 @@ class AlertChunk(models.Model):
 
     def __str__(self):
         return f"{self.dispatch} #{self.pk} ({self.get_state_display()})"
+
+
+class CallProvenance(models.Model):
+    """Where an imported call came from, and what the import wrote into it.
+
+    `imported_values` holds the values of the call's fields as the last import set them:
+    a field whose current value differs was changed by staff, and the import leaves it
+    alone (`differences` lists what the source says instead). `record` is the raw record,
+    kept for audit."""
+
+    class Source(models.TextChoices):
+        EU_FUNDING_TENDERS = "eu-ft", _("EU Funding & Tenders portal")
+
+    call = models.OneToOneField(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, related_name="provenance"
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    source_identifier = models.CharField(_("identifier in the source"), max_length=120)
+    fetched_at = models.DateTimeField(_("first fetched at"))
+    checked_at = models.DateTimeField(_("last checked at"))
+    record = models.JSONField(_("record as published"), default=dict)
+    imported_values = models.JSONField(_("values the import wrote"), default=dict)
+    differences = models.JSONField(
+        _("source values not applied"),
+        default=dict,
+        blank=True,
+        help_text=_("What the source says for fields staff changed by hand."),
+    )
+
+    class Meta:
+        verbose_name = _("call provenance")
+        verbose_name_plural = _("call provenances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_identifier"], name="one_call_per_source_topic"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()}: {self.source_identifier}"
