@@ -184,6 +184,7 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         CALL_PUBLISHED = "call.published", _("Call published")
         CALL_ARCHIVED = "call.archived", _("Call archived")
+        CALL_SOURCE_UPDATED = "call.source_updated", _("Call updated from its source")
         INVITATION_SENT = "invitation.sent", _("Invitation sent")
         INVITATION_WITHDRAWN = "invitation.withdrawn", _("Invitation withdrawn")
         ROLE_CHANGED = "membership.role_changed", _("Role changed")

@@ -39,3 +39,11 @@ DEADLINE_REMINDER = register(
         unsubscribe=True,
     )
 )
+DEADLINE_MOVED = register(
+    EmailKind(
+        "deadline-moved",
+        "deadline_moved",
+        _("A deadline of a followed call moved at its source (an imported EU topic)."),
+        unsubscribe=True,
+    )
+)

@@ -70,6 +70,8 @@ from funding.alerts.preferences import (
     unsubscribe_kinds_register,
 )
 from funding.alerts.reminders import (
+    deadline_moved_key,
+    deadline_moved_notify,
     reminder_key,
     reminder_offset_for,
     reminder_offsets,
@@ -92,6 +94,8 @@ __all__ = [
     "call_alert_key",
     "call_alerts_send",
     "cooperative_alerts_end",
+    "deadline_moved_key",
+    "deadline_moved_notify",
     "digest_due_user_ids",
     "digest_key",
     "digest_matches",

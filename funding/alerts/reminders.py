@@ -12,7 +12,7 @@ from django.utils import timezone
 from core import mail
 from funding.alerts.audience import receiving
 from funding.alerts.emails import alert_email, call_item, calls_for_email
-from funding.emails import DEADLINE_REMINDER
+from funding.emails import DEADLINE_MOVED, DEADLINE_REMINDER
 from funding.models import AlertPreference, Call, Deadline, Follow
 
 
@@ -89,3 +89,40 @@ def reminders_send(*, user_ids, at=None):
     emails = [email for email in emails if email.key not in known]
     with transaction.atomic():
         return mail.delivery_enqueue(emails)
+
+
+def deadline_moved_key(user_id, call_id, deadlines):
+    """One email per follower and new set of deadlines: the same move imported twice, or
+    re-imported the next day, writes nothing new."""
+    moment = "+".join(deadline.due_at.strftime("%Y%m%dT%H%M") for deadline in deadlines)
+    return f"deadline-moved:user-{user_id}:call-{call_id}:{moment}"
+
+
+def deadline_moved_notify(*, call, previous, at=None):
+    """Tell the followers of a published call that its deadlines moved (`previous`: the
+    deadlines before, as aware datetimes); people who stopped reminders or every email are
+    left out. Returns how many emails were new."""
+    if not call.is_published:
+        return 0
+    at = at or timezone.now()
+    deadlines = list(call.deadlines.order_by("due_at"))
+    no_reminders = AlertPreference.objects.filter(
+        user=models.OuterRef("user"), reminders_off_at__isnull=False
+    )
+    follows = (
+        receiving(Follow.objects.filter(call=call))
+        .filter(~models.Exists(no_reminders))
+        .select_related("user")
+    )
+    item = call_item(call, at)
+    emails = [
+        alert_email(
+            DEADLINE_MOVED,
+            key=deadline_moved_key(follow.user_id, call.pk, deadlines),
+            user=follow.user,
+            context={"item": item, "deadlines": deadlines, "previous": previous},
+            stop=("reminders", follow.user_id),
+        )
+        for follow in follows
+    ]
+    return mail.delivery_enqueue(emails)

@@ -8,7 +8,8 @@ edited, and the import leaves it and notes what the source says instead (`differ
 New topics land as drafts for staff to review (/staff/ lists them), or are published
 through the one publishing service when asked, so instant alerts and matches follow.
 Each record is written in its own transaction: a malformed one is reported and skipped,
-never half-saved.
+never half-saved. A call the source changed gets an entry in the audit log (which fields)
+and, when its deadlines moved and it is published, its followers one email.
 """
 
 import datetime
@@ -18,8 +19,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audit_record
+from core.models import AuditEntry
 from core.slugs import unique_slug
-from funding import services
+from funding import alerts, services
 from funding.eu_topics.mapping import PROGRAMMES, MalformedRecord, topic_from
 from funding.models import Call, CallProvenance, Deadline, Programme
 
@@ -166,6 +169,7 @@ def _create(topic, values, programme, *, publish, record, now):
 def _update(call, provenance, values, record, now, *, linked=False):
     """Bring the call to the source where staff have not changed it; True if it changed."""
     current = _current(call)
+    previous = [deadline.due_at for deadline in call.deadlines.order_by("due_at")]
     written = {} if linked else provenance.imported_values
     changed, differences = [], {}
     for name in FIELDS:
@@ -182,6 +186,15 @@ def _update(call, provenance, values, record, now, *, linked=False):
     if changed:
         call.last_checked = timezone.localdate(now)
         call.save()
+        audit_record(
+            AuditEntry.Action.CALL_SOURCE_UPDATED,
+            call,
+            fields=sorted(changed),
+            source=provenance.source_identifier,
+        )
+        if "deadlines" in changed:
+            # Followers hear of a moved deadline once (the ledger key names the new dates).
+            alerts.deadline_moved_notify(call=call, previous=previous, at=now)
     else:
         Call.objects.filter(pk=call.pk).update(last_checked=timezone.localdate(now))
     imported = {**written, **{name: values[name] for name in changed}}

@@ -25,6 +25,7 @@ LEDGER_KINDS = {
     "digest-daily",
     "digest-weekly",
     "deadline-reminder",
+    "deadline-moved",
     "partnership-request",
     "partnership-interest",
     "matchmaking-digest",

@@ -15,10 +15,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import AuditEntry
+from core.models import AuditEntry, Delivery
 from funding.eu_topics import importer, records
-from funding.models import AlertDispatch, Call, CallProvenance
-from tests.funding.factories import CallFactory, ProgrammeFactory
+from funding.models import AlertDispatch, AlertPreference, Call, CallProvenance
+from tests.core.factories import UserFactory
+from tests.funding.factories import CallFactory, FollowFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +208,39 @@ def test_the_call_admin_shows_where_an_imported_call_came_from(staff_client):
     hand = CallFactory()
     page = staff_client.get(reverse("admin:funding_call_change", args=[hand.pk]))
     assert page.status_code == 200
+
+
+def moved(original, *dates):
+    changed = copy.deepcopy(original)
+    changed["metadata"]["deadlineDate"] = list(dates)
+    return changed
+
+
+def test_followers_of_a_published_call_hear_once_that_its_deadline_moved(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    original = record("HORIZON-CL4-2027-04-DIGITAL-EMERGING-10")
+    importer.import_records([original], publish=True)
+    call = Call.objects.get()
+    follower, stopped = UserFactory(language="en"), UserFactory()
+    FollowFactory(user=follower, call=call)
+    FollowFactory(user=stopped, call=call)
+    AlertPreference.objects.create(user=stopped, reminders_off_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        importer.import_records([moved(original, "2027-04-15T17:00:00.000+0200")])
+        importer.import_records([moved(original, "2027-04-15T17:00:00.000+0200")])  # again
+    [row] = Delivery.objects.filter(kind="deadline-moved")
+    assert row.recipient == follower
+    assert "Deadline changed" in row.subject and "15 Apr 2027, 17:00 CEST" in row.body_text
+    assert "18 Mar 2027, 01:00 CET" in row.body_text  # the deadline before, Brussels time
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.CALL_SOURCE_UPDATED)
+    assert entry.target == call and entry.data["fields"] == ["deadlines"]
+    assert [m.to for m in mailoutbox if "Deadline changed" in m.subject] == [[follower.email]]
+
+
+def test_a_draft_calls_moved_deadline_emails_nobody():
+    original = record("HORIZON-CL4-2027-04-DIGITAL-EMERGING-10")
+    importer.import_records([original])
+    FollowFactory(call=Call.objects.get())
+    importer.import_records([moved(original, "2027-04-15T17:00:00.000+0200")])
+    assert not Delivery.objects.filter(kind="deadline-moved").exists()
