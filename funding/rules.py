@@ -16,6 +16,7 @@ every non-public one; "404" means the object is looked up among those the person
 | funding:call-list      | public (published calls)                                      |
 | funding:call-feed-ics  | public                                                        |
 | funding:call-feed-rss  | public                                                        |
+| funding:call-export-csv, funding:call-export-xlsx | public (the results of /calls/ for the same query) |
 | funding:call-detail    | public; funding.view_call (404)                               |
 | funding:call-follow    | funding.follow_call (404 for a call the person may not see)   |
 | funding:call-unfollow  | funding.follow_call (404 likewise)                            |
@@ -41,6 +42,8 @@ PUBLIC_URLS = frozenset(
         "funding:call-list",
         "funding:call-feed-ics",
         "funding:call-feed-rss",
+        "funding:call-export-csv",
+        "funding:call-export-xlsx",
         "funding:call-detail",
     }
 )

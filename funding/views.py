@@ -16,7 +16,7 @@ from django_countries import countries
 from core import fragments
 from core.navigation import safe_next_url
 from core.pagination import forgiving_page
-from funding import eligibility, feeds
+from funding import eligibility, exports, feeds
 from funding.filters import CallFilterSet
 from funding.models import Call, Deadline, Follow
 from members.access import get_visible_or_404, permission_required
@@ -51,6 +51,8 @@ class CallListView(TemplateView):
             alert_name=self.request.GET.get("q", ""),
             ics_url=_with_query("funding:call-feed-ics", query),
             rss_url=_with_query("funding:call-feed-rss", query),
+            csv_url=_with_query("funding:call-export-csv", query),
+            xlsx_url=_with_query("funding:call-export-xlsx", query),
         )
         # The filters are read and validated only when a fragment is rendered: a view whose
         # fragments are all kept builds no filter form at all.
@@ -307,6 +309,25 @@ def _set_follow(request, call, *, follow):
         Follow.objects.filter(user=request.user, call=call).delete()
         messages.info(request, _("You no longer follow this call."))
     return HttpResponseRedirect(safe_next_url(request, call.get_absolute_url()))
+
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", exports.as_csv),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        exports.as_xlsx,
+    ),
+}
+
+
+def call_results_export(request, fmt):
+    """The results of /calls/ for the same query string, as CSV or XLSX."""
+    content_type, render = EXPORT_FORMATS[fmt]
+    response = HttpResponse(
+        render(exports.results_dataset(filtered_calls(request))), content_type=content_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="innovacoop-calls.{fmt}"'
+    return response
 
 
 @condition(etag_func=feeds.etag("ics"), last_modified_func=feeds.last_modified)

@@ -78,6 +78,8 @@ MATRIX = {
     "networks:body-list": Row(get=PUBLIC),
     "networks:body-detail": Row(get=PUBLIC, kwargs={"slug": "body.slug"}),
     "funding:call-list": Row(get=PUBLIC),
+    "funding:call-export-csv": Row(get=PUBLIC),
+    "funding:call-export-xlsx": Row(get=PUBLIC),
     "funding:call-feed-ics": Row(get=PUBLIC),
     "funding:call-feed-rss": Row(get=PUBLIC),
     "funding:call-detail": Row(get=PUBLIC, kwargs={"slug": "call.slug"}),
