@@ -134,8 +134,14 @@ class CallAdmin(
             "<li><strong>{}</strong>: {}</li>",
             ((name, value) for name, value in sorted(provenance.differences.items())),
         )
+        missing = (
+            _("No longer listed by the source since %(date)s (the call is kept).")
+            % {"date": date_format(provenance.missing_since, "SHORT_DATETIME_FORMAT")}
+            if provenance.missing_since
+            else ""
+        )
         return format_html(
-            "{} · {}<br>{}<br>{}{}",
+            "{} · {}<br>{}<br>{}{}{}",
             provenance.get_source_display(),
             provenance.source_identifier,
             _("first fetched %(fetched)s, last checked %(checked)s")
@@ -143,6 +149,7 @@ class CallAdmin(
                 "fetched": date_format(provenance.fetched_at, "SHORT_DATETIME_FORMAT"),
                 "checked": date_format(provenance.checked_at, "SHORT_DATETIME_FORMAT"),
             },
+            format_html("<strong>{}</strong><br>", missing) if missing else "",
             _("The source says otherwise for fields changed by hand:") if differences else "",
             format_html("<ul>{}</ul>", differences) if differences else "",
         )
@@ -216,3 +223,7 @@ class FollowAdmin(admin.ModelAdmin):
     list_select_related = ["call", "user"]
     search_fields = ["call__title", "call__identifier", "user__email"]
     raw_id_fields = ["call", "user"]
+
+
+# The EU source queries (funding/eu_topics/admin.py) register with the calls.
+from funding.eu_topics import admin as eu_topics_admin  # noqa: E402, F401

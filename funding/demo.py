@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from core import demo_loader
-from funding.models import ApplicantType, Call, Deadline, Programme, SavedSearch
+from funding.models import ApplicantType, Call, Deadline, Programme, SavedSearch, SourceQuery
 from funding.vocabularies import load_applicant_types
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -100,4 +100,19 @@ def load(today=None):
         "programmes": len(programmes),
         "calls": len(calls),
         **_load_saved_searches(invented, lookups),
+        "EU source queries": _load_source_queries(),
     }
+
+
+def _load_source_queries():
+    """A source query as staff would set one up (configuration, not data: it claims
+    nothing). It runs with the daily job where the machine reaches the EU portal; new topics
+    land as drafts."""
+    SourceQuery.objects.get_or_create(
+        name="Social economy and cooperatives",
+        defaults={
+            "programmes": ["43252476", "43254019", "43108390"],  # SMP, ESF+, Horizon Europe
+            "keywords": "social economy\ncooperative",
+        },
+    )
+    return SourceQuery.objects.count()

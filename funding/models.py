@@ -979,6 +979,23 @@ class CallProvenance(models.Model):
         blank=True,
         help_text=_("What the source says for fields staff changed by hand."),
     )
+    seen_by = models.ForeignKey(
+        "funding.SourceQuery",
+        verbose_name=_("last found by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="provenances",
+    )
+    missing_since = models.DateTimeField(
+        _("no longer in the source since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when a complete run of the query that found the topic no longer finds it "
+            "while the call is still open or forthcoming: the call is kept, not deleted."
+        ),
+    )
 
     class Meta:
         verbose_name = _("call provenance")
@@ -991,3 +1008,7 @@ class CallProvenance(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()}: {self.source_identifier}"
+
+
+# Defined beside the importer; imported here so the app registry loads it.
+from funding.eu_topics.models import SourceQuery  # noqa: E402, F401

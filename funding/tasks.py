@@ -17,12 +17,15 @@ import datetime
 
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from core.batching import chunked
 from core.queueing import RELIABLE
 from funding import alerts
 from funding.alerts import audience
+from funding.eu_topics import sync
+from funding.eu_topics.models import SourceQuery
 from funding.models import Call
 
 
@@ -107,3 +110,21 @@ def roll_call_deadlines():
     row): the roll keeps that cost to the few calls whose stage closed in the last minutes.
     """
     return Call.objects.roll_deadlines()
+
+
+@shared_task(name="funding.import_eu_calls", ignore_result=True)
+def import_eu_calls(query_ids=None):
+    """The daily import from the EU Funding & Tenders portal: every active source query, or
+    the ones given (the admin's "Run now"). Offline, each query fails with one log line and is
+    recorded as failed; tomorrow's run tries again. A query already running is skipped."""
+    queries = SourceQuery.objects.filter(active=True)
+    if query_ids is not None:
+        queries = SourceQuery.objects.filter(pk__in=query_ids)
+    for query in queries:
+        lock = f"funding:eu-source-query:{query.pk}"
+        if not cache.add(lock, "running", timeout=3600):
+            continue
+        try:
+            sync.query_run(query)
+        finally:
+            cache.delete(lock)

@@ -234,7 +234,7 @@ class CallDetailView(DetailView):
 
     def get_queryset(self):
         # Staff see every call (drafts with a banner); everyone else only published ones.
-        return Call.objects.visible_to(self.request.user).select_related("programme")
+        return Call.objects.visible_to(self.request.user).select_related("programme", "provenance")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

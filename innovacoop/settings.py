@@ -291,6 +291,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "staff.send_work_digests",
         "schedule": crontab(hour="8-10", minute=15),
     },
+    # Topics of the EU Funding & Tenders portal, through the source queries staff set in
+    # the admin (funding/eu_topics/sync.py): daily at 5:40 Rome time, before the digests.
+    # Offline, each query fails with one log line and is tried again the next day.
+    "funding-import-eu-calls": {
+        "task": "funding.import_eu_calls",
+        "schedule": crontab(hour=5, minute=40),
+    },
     # Weekly matchmaking digest (partnerships/tasks.py): Monday morning, Rome time.
     "partnerships-weekly-digest": {
         "task": "partnerships.send_matchmaking_digests",
@@ -301,6 +308,11 @@ CELERY_BEAT_SCHEDULE = {
 FUNDING_REMINDER_OFFSETS_DAYS = [14, 3]
 # The queue the alert tasks go to (a test worker listens on a queue of its own).
 FUNDING_ALERTS_QUEUE = env.get_str("FUNDING_ALERTS_QUEUE", "celery")
+# The EU Funding & Tenders portal's public search API and its public key (funding/eu_topics).
+EU_FUNDING_TENDERS_SEARCH_URL = env.get_str(
+    "EU_FUNDING_TENDERS_SEARCH_URL", "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
+)
+EU_FUNDING_TENDERS_API_KEY = env.get_str("EU_FUNDING_TENDERS_API_KEY", "SEDIA")
 
 # Security. Production defaults apply whenever DEBUG is off; each can be relaxed by the
 # environment for a deployment behind a proxy that terminates TLS differently.

@@ -20,3 +20,6 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+# No test reaches the network: the EU search API is a local port nothing listens on
+# (tests that need answers give the client a fake session).
+EU_FUNDING_TENDERS_SEARCH_URL = "http://127.0.0.1:9/search-api/prod/rest/search"

@@ -23,6 +23,7 @@ PENDING = {
     "partnerships.partnershiprequest": "requests",
     "startups.application": "applications",
     "funding.call": "calls",
+    "funding.sourcequery": "eu-imports",
     "core.delivery": "deliveries",
     "members.invitation": "invitations",
     "partnerships.expressionofinterest": "interests",

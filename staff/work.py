@@ -5,7 +5,7 @@ where it is handled), the page that lists them all and, when asked with `since`,
 of them arrived since then (the daily email is sent only when something arrived). An item leaves its list when it is
 handled (a request approved or returned, an application moved on, a call published, an
 email resent, an invitation accepted, withdrawn or expired, an interest answered), because
-every list is a query of the current state, never a copy of it. Two queries per list,
+every list is a query of the current state, never a copy of it. A fixed number of queries per list,
 whatever the number of rows.
 """
 
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Delivery
-from funding.models import Call
+from funding.models import Call, SourceQuery, status_conditions
 from members.models import Invitation
 from partnerships.models import ExpressionOfInterest, PartnershipRequest
 from startups.models import Application
@@ -130,6 +130,55 @@ def calls_to_review(now, since=None):
     )
 
 
+def eu_imports_to_check(now, since=None):
+    """Source queries whose last run failed, and published calls the EU portal no longer
+    lists while they are still open or forthcoming (funding/eu_topics/sync.py)."""
+    failed = SourceQuery.objects.filter(active=True, last_run_ok=False)
+    missing = (
+        Call.objects.published()
+        .exclude(status_conditions(now)[Call.Status.CLOSED])
+        .filter(provenance__missing_since__isnull=False)
+    )
+    items = [
+        WorkItem(
+            query.name,
+            query.last_run_summary(),
+            reverse("admin:funding_sourcequery_change", args=[query.pk]),
+            query.last_run_at,
+        )
+        for query in failed.order_by("last_run_at", "pk")[:SHOWN]
+    ]
+    oldest = missing.select_related("provenance").order_by("provenance__missing_since", "pk")
+    items += [
+        WorkItem(
+            c.title,
+            _("No longer on the EU portal: %(identifier)s") % {"identifier": c.identifier},
+            reverse("admin:funding_call_change", args=[c.pk]),
+            c.provenance.missing_since,
+        )
+        for c in oldest[:SHOWN]
+    ]
+    items = items[:SHOWN]  # both queries always run: the page's queries do not vary
+    arrived = 0
+    if since is not None:
+        arrived = failed.filter(last_run_at__gt=since, last_run_at__lte=now).count()
+        arrived += missing.filter(
+            provenance__missing_since__gt=since, provenance__missing_since__lte=now
+        ).count()
+    return WorkList(
+        key="eu-imports",
+        title=_("EU imports to check"),
+        help=_(
+            "Source queries whose last run failed, and published calls the EU portal no "
+            "longer lists: check the official page, then archive the call or keep it."
+        ),
+        count=failed.count() + missing.count(),
+        url=_admin_list("funding_sourcequery"),
+        arrived=arrived,
+        items=items,
+    )
+
+
 def failed_deliveries(now, since=None):
     waiting = Delivery.objects.filter(state=Delivery.State.FAILED)
     oldest = waiting.order_by("updated_at", "pk")[:SHOWN]
@@ -207,6 +256,7 @@ WORK = [
     requests_to_review,
     applications_to_screen,
     calls_to_review,
+    eu_imports_to_check,
     failed_deliveries,
     pending_invitations,
     unanswered_interests,

@@ -44,6 +44,10 @@ FIELDS = [
 ]
 
 
+# What a Report counts, in the order the command and the admin say them.
+COUNTS = ("created", "updated", "linked", "unchanged", "rejected")
+
+
 @dataclass
 class Report:
     created: list = field(default_factory=list)

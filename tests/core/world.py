@@ -26,7 +26,7 @@ from django_celery_beat.models import (
 
 from core import unsubscribe
 from core.models import AuditEntry, Delivery
-from funding.models import ApplicantType, Follow, SavedSearch
+from funding.models import ApplicantType, Follow, SavedSearch, SourceQuery
 from members.models import AssociationFigure, Membership, Sector, Theme
 from members.services import invitation_create
 from networks.models import BodyFigure
@@ -101,6 +101,7 @@ def build_world():
     w.affiliation = AffiliationFactory(association=w.association, body=w.body)
 
     w.programme = ProgrammeFactory(name="Horizon Matrix", acronym="HMATRIX")
+    w.source_query = SourceQuery.objects.create(name="Matrix social economy")
     w.call = CallFactory(
         programme=w.programme,
         slug="matrix-call",

@@ -43,6 +43,7 @@ def test_demo_has_about_60_calls_of_every_status_across_programmes():
     assert summary == {
         "programmes": len(written("real", "funding.Programme")),
         "calls": len(written("invented", "funding.Call")),
+        "EU source queries": 1,
     }
     calls = Call.objects.all()
     assert 50 <= calls.count() == summary["calls"]

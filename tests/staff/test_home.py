@@ -12,7 +12,7 @@ from django.utils import timezone
 from core import mail
 from core.models import Delivery
 from funding import services as funding
-from funding.models import Call
+from funding.models import Call, CallProvenance, SourceQuery
 from members import services as members
 from partnerships import services as partnerships
 from partnerships.models import PartnershipRequest
@@ -81,6 +81,38 @@ def test_a_draft_call_waits_until_it_is_published(staff_client, staff_user):
     assert work(staff_client)["calls"] == (1, ["Bando bozza"])
     funding.calls_publish(calls=Call.objects.filter(pk=draft.pk), by=staff_user)
     assert work(staff_client)["calls"] == (0, [])
+
+
+def _imported(call, missing_since=None):
+    now = timezone.now()
+    return CallProvenance.objects.create(
+        call=call,
+        source=CallProvenance.Source.EU_FUNDING_TENDERS,
+        source_identifier=call.identifier,
+        fetched_at=now,
+        checked_at=now,
+        missing_since=missing_since,
+    )
+
+
+def test_failed_source_queries_and_calls_gone_from_the_eu_portal_wait(staff_client, staff_user):
+    assert work(staff_client)["eu-imports"] == (0, [])
+    now = timezone.now()
+    failed = SourceQuery.objects.create(
+        name="Economia sociale", last_run_at=now, last_run_ok=False, last_run_error="HTTP 503"
+    )
+    SourceQuery.objects.create(name="Riuscita", last_run_at=now, last_run_ok=True)
+    SourceQuery.objects.create(name="In pausa", active=False, last_run_ok=False)
+    gone = CallFactory(title="Topic sparito")
+    _imported(gone, missing_since=now)
+    _imported(CallFactory(title="Topic presente"))
+    closed = CallFactory(title="Topic chiuso", deadlines=[now - datetime.timedelta(days=3)])
+    _imported(closed, missing_since=now)
+    assert work(staff_client)["eu-imports"] == (2, ["Economia sociale", "Topic sparito"])
+    # Handled: the query runs again fine, the call is archived.
+    SourceQuery.objects.filter(pk=failed.pk).update(last_run_ok=True)
+    funding.calls_archive(calls=Call.objects.filter(pk=gone.pk), by=staff_user)
+    assert work(staff_client)["eu-imports"] == (0, [])
 
 
 def test_a_failed_email_waits_until_it_is_sent_again(staff_client):
@@ -163,6 +195,8 @@ def _fill(n, coop):
             request=PartnershipRequestFactory(owner=coop),
             created_at=timezone.now() - datetime.timedelta(days=20),
         )
+        SourceQuery.objects.create(name=f"fill {n} {i}", last_run_ok=False)
+        _imported(CallFactory(), missing_since=timezone.now())
 
 
 def test_the_page_runs_the_same_queries_with_one_or_many_items(staff_client, coop):
