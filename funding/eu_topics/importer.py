@@ -24,6 +24,7 @@ from core.models import AuditEntry
 from core.slugs import unique_slug
 from funding import alerts, services
 from funding.eu_topics.mapping import PROGRAMMES, MalformedRecord, topic_from
+from funding.eu_topics.models import SOURCE_STATUS_WORDS
 from funding.models import Call, CallProvenance, Deadline, Programme
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 SOURCE = CallProvenance.Source.EU_FUNDING_TENDERS
 SOURCE_LABEL = "EU Funding & Tenders portal"
 SUMMARY_LENGTH = 400
+SOURCE_STATUS = "source_status"
 # The fields the import writes, each compared with what it wrote last time.
 FIELDS = [
     "title",
@@ -67,6 +69,8 @@ def _values(topic):
     """What the call should hold, as JSON-comparable values."""
     return {
         "title": topic.title[:300],
+        # Not a field of the call (its status comes from its dates): kept to tell a change.
+        SOURCE_STATUS: topic.status_code,
         "identifier": topic.identifier[:120],
         "official_url": topic.url[:500],
         "opens_at": topic.opens_at.isoformat() if topic.opens_at else None,
@@ -187,27 +191,40 @@ def _update(call, provenance, values, record, now, *, linked=False):
             changed.append(name)
         else:
             differences[name] = new
-    if changed:
-        call.last_checked = timezone.localdate(now)
-        call.save()
+    # The source's own status (forthcoming, open, closed) is history, not a field: the
+    # catalogue derives the call's status from its dates, but staff see the change.
+    status_was, status = written.get(SOURCE_STATUS), values[SOURCE_STATUS]
+    status_moved = bool(status_was and status and status_was != status)
+    if changed or status_moved:
+        if changed:
+            call.last_checked = timezone.localdate(now)
+            call.save()
+        details = {}
+        if status_moved:
+            # In the source's own words (its `abbreviation`), as the identifier is.
+            details = {
+                "before": SOURCE_STATUS_WORDS.get(status_was, status_was),
+                "after": SOURCE_STATUS_WORDS.get(status, status),
+            }
         audit_record(
             AuditEntry.Action.CALL_SOURCE_UPDATED,
             call,
-            fields=sorted(changed),
+            fields=sorted(changed + (["source status"] if status_moved else [])),
             source=provenance.source_identifier,
+            **details,
         )
         if "deadlines" in changed:
             # Followers hear of a moved deadline once (the ledger key names the new dates).
             alerts.deadline_moved_notify(call=call, previous=previous, at=now)
     else:
         Call.objects.filter(pk=call.pk).update(last_checked=timezone.localdate(now))
-    imported = {**written, **{name: values[name] for name in changed}}
+    imported = {**written, **{name: values[name] for name in changed}, SOURCE_STATUS: status}
     provenance.imported_values = imported
     provenance.differences = differences
     provenance.record = record
     provenance.checked_at = now
     provenance.save()
-    return changed
+    return changed + (["source status"] if status_moved else [])
 
 
 def import_record(record, *, publish=False, now=None, report=None):

@@ -15,6 +15,12 @@ from funding.eu_topics.mapping import PROGRAMMES
 STATUS_FORTHCOMING = "31094501"
 STATUS_OPEN = "31094502"
 STATUS_CLOSED = "31094503"
+# How the F&T portal itself names them (`abbreviation` in its records).
+SOURCE_STATUS_WORDS = {
+    STATUS_FORTHCOMING: "Forthcoming",
+    STATUS_OPEN: "Open",
+    STATUS_CLOSED: "Closed",
+}
 
 
 RUN_COUNTS = ("fetched", "created", "updated", "linked", "unchanged", "rejected", "missing")

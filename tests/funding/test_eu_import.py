@@ -244,3 +244,17 @@ def test_a_draft_calls_moved_deadline_emails_nobody():
     FollowFactory(call=Call.objects.get())
     importer.import_records([moved(original, "2027-04-15T17:00:00.000+0200")])
     assert not Delivery.objects.filter(kind="deadline-moved").exists()
+
+
+def test_a_status_changed_by_the_source_is_in_the_calls_history_once():
+    original = record("HORIZON-CL4-2027-04-DIGITAL-EMERGING-10")
+    importer.import_records([original])
+    now_open = copy.deepcopy(original)
+    now_open["metadata"]["status"] = ["31094502"]
+    report = importer.import_records([now_open])
+    assert report.updated == ["HORIZON-CL4-2027-04-DIGITAL-EMERGING-10"]
+    importer.import_records([now_open])  # the same status again: nothing new
+    [entry] = AuditEntry.objects.filter(action=AuditEntry.Action.CALL_SOURCE_UPDATED)
+    assert entry.data["fields"] == ["source status"]
+    assert (entry.data["before"], entry.data["after"]) == ("Forthcoming", "Open")
+    assert "Forthcoming" in entry.details() and "Open" in entry.details()
