@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",
     "core",
     "members",
@@ -368,6 +369,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI (/api/schema/docs/) from the portal's static files, its set-up script a file
+    # of its own (SpectacularSwaggerSplitView): the CSP allows no CDN and no inline script.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 # Any site may read the API from a browser script (GET, no cookies); nothing else gets CORS.
 CORS_URLS_REGEX = r"^/api/.*$"

@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from funding.api import views
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("v1/programmes/", views.ProgrammeListAPIView.as_view(), name="programme-list"),
     # The OpenAPI description (YAML; ?format=json for JSON), at the address DESIGN.md fixes.
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Swagger UI on that description: files from static/, no inline script (CSP).
+    path(
+        "schema/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
+        name="schema-docs",
+    ),
 ]

@@ -307,3 +307,18 @@ def test_the_schema_generates_without_warnings(tmp_path):
     call_command(
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
     )
+
+
+def test_the_docs_page_loads_only_the_portals_own_files(client):
+    """Swagger UI from static/ (drf-spectacular-sidecar), its set-up script a file of its own:
+    nothing inline for the CSP to block, nothing from a CDN."""
+    response = client.get(reverse("api:schema-docs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<style" not in html and "<script>" not in html
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "https://" not in html and "http://" not in html
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    script = client.get(reverse("api:schema-docs"), {"script": ""})
+    assert script.status_code == 200 and b"SwaggerUIBundle" in script.content
+    assert reverse("api:schema").encode() in script.content

@@ -101,6 +101,7 @@ MATRIX = {
     "api:call-detail#draft": Row(get=cells(404), kwargs={"slug": "draft_call.slug"}),
     "api:programme-list": Row(get=PUBLIC),
     "api:schema": Row(get=PUBLIC),
+    "api:schema-docs": Row(get=PUBLIC),
     "partnerships:project-list": Row(get=PUBLIC),
     "partnerships:project-detail": Row(get=PUBLIC, kwargs={"slug": "project.slug"}),
     "startups:startup-list": Row(get=PUBLIC),
