@@ -355,6 +355,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"public_api": env.get_str("API_RATE", "120/min")},
+    # The client address the rate counts on: how many proxies in front of the portal append
+    # to X-Forwarded-For. 0: the connection's address, never the header, which any client
+    # could otherwise fill with a new value on each request to escape the limit.
+    "NUM_PROXIES": env.get_int("API_PROXIES", 0),
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {

@@ -126,8 +126,22 @@ def test_over_the_rate_is_429_with_retry_after(client, now, settings):
     response = client.get(detail("x"))
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
+    # A forged X-Forwarded-For is no way out: with no proxy declared, the header is ignored.
+    assert client.get(API, HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 429
     # Another address has its own count.
     assert client.get(API, REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_behind_a_proxy_the_rate_counts_per_client(client, now, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"public_api": "2/min"},
+        "NUM_PROXIES": 1,
+    }
+    CallFactory(slug="x")
+    first = {"HTTP_X_FORWARDED_FOR": "198.51.100.9"}
+    assert [client.get(API, **first).status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get(API, HTTP_X_FORWARDED_FOR="198.51.100.10").status_code == 200
 
 
 def test_any_origin_may_read_with_get_and_nothing_else(client, now):
