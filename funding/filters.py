@@ -338,6 +338,13 @@ class CallFilterSet(django_filters.FilterSet):
 SINGLE_VALUED_FACETS = ("status", "level", "programme", "consortium")
 
 
+def catalogue(data, **kwargs):
+    """The public catalogue's selection for a query string (a QueryDict): the published calls
+    through `CallFilterSet`. /calls/, its downloads and feeds, and the public API use this one
+    function, so a query string selects the same calls in each."""
+    return CallFilterSet(data, queryset=Call.objects.published(), **kwargs)
+
+
 def _facet_key(value):
     if isinstance(value, bool):
         return "yes" if value else "no"

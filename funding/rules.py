@@ -18,6 +18,9 @@ every non-public one; "404" means the object is looked up among those the person
 | funding:call-feed-rss  | public                                                        |
 | funding:call-export-csv, funding:call-export-xlsx | public (the results of /calls/ for the same query) |
 | funding:call-detail    | public; funding.view_call (404)                               |
+| api:call-list          | public (the selection of funding:call-list, as JSON)          |
+| api:call-detail        | public; published calls only (404), staff included            |
+| api:programme-list     | public                                                        |
 | funding:call-follow    | funding.follow_call (404 for a call the person may not see)   |
 | funding:call-unfollow  | funding.follow_call (404 likewise)                            |
 | alerts:list            | members.use_portal                                            |
@@ -45,6 +48,10 @@ PUBLIC_URLS = frozenset(
         "funding:call-export-csv",
         "funding:call-export-xlsx",
         "funding:call-detail",
+        # The public read API (funding/api/): published calls, programmes, the schema.
+        "api:call-list",
+        "api:call-detail",
+        "api:programme-list",
     }
 )
 

@@ -17,14 +17,14 @@ from core import fragments
 from core.navigation import safe_next_url
 from core.pagination import forgiving_page
 from funding import eligibility, exports, feeds
-from funding.filters import CallFilterSet
+from funding.filters import catalogue
 from funding.models import Call, Deadline, Follow
 from members.access import get_visible_or_404, permission_required
 from members.current import current_cooperative
 
 
 def filtered_calls(request):
-    return CallFilterSet(request.GET, queryset=Call.objects.published())
+    return catalogue(request.GET)
 
 
 class CallListView(TemplateView):

@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "core",
     "members",
     "networks",
@@ -65,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer: CORS headers on /api/ only (CORS_URLS_REGEX below).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -350,6 +356,46 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# The public read API (/api/v1/, funding/api/): JSON only, no sign-in (so no session or CSRF
+# coupling), read-only, and limited per client address in the default cache (share it with
+# CACHE_URL when several processes serve the API). Over the rate: 429 with Retry-After.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"public_api": env.get_str("API_RATE", "120/min")},
+    # The client address the rate counts on: how many proxies in front of the portal append
+    # to X-Forwarded-For. 0: the connection's address, never the header, which any client
+    # could otherwise fill with a new value on each request to escape the limit.
+    "NUM_PROXIES": env.get_int("API_PROXIES", 0),
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "InnovaCoop public API",
+    "DESCRIPTION": (
+        "Published funding calls of the InnovaCoop catalogue, read-only. The list takes the "
+        "query string of /calls/ and answers the same calls in the same order."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI (/api/schema/docs/) from the portal's static files, its set-up script a file
+    # of its own (SpectacularSwaggerSplitView): the CSP allows no CDN and no inline script.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# Any site may read the API from a browser script (GET, no cookies); nothing else gets CORS.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 LOGGING = {
     "version": 1,

@@ -15,4 +15,6 @@ urlpatterns = [
     path("portal/alerts/", include("funding.alert_urls")),
     path("portal/", include("portal.urls")),
     path("staff/", include("staff.urls")),
+    # The public read API of calls (/api/v1/...) and its OpenAPI description (/api/schema/).
+    path("api/", include("funding.api.urls")),
 ]

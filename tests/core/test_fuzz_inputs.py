@@ -167,6 +167,19 @@ TARGETS = [
     Target("calls", "anonymous", _url("funding:call-list"), names=filters(CallFilterSet)),
     Target("calls.ics", "anonymous", _url("funding:call-feed-ics"), names=filters(CallFilterSet)),
     Target("calls.rss", "anonymous", _url("funding:call-feed-rss"), names=filters(CallFilterSet)),
+    # The public API takes the catalogue's query string, and its page size.
+    Target(
+        "api.calls",
+        "anonymous",
+        _url("api:call-list"),
+        names=lambda w: [*filters(CallFilterSet)(w), "page_size"],
+    ),
+    Target(
+        "api.programmes",
+        "anonymous",
+        _url("api:programme-list"),
+        names=lambda w: ["page", "page_size"],
+    ),
     Target(
         "cooperatives",
         "anonymous",

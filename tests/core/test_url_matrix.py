@@ -94,6 +94,14 @@ MATRIX = {
         post=cells(302, anonymous=LOGIN),
         kwargs={"slug": "call.slug"},
     ),
+    # The public read API: published calls for everyone, drafts for no one (staff included);
+    # read-only, so a POST is 405 whoever sends it.
+    "api:call-list": Row(get=PUBLIC, post=cells(405)),
+    "api:call-detail": Row(get=PUBLIC, kwargs={"slug": "call.slug"}),
+    "api:call-detail#draft": Row(get=cells(404), kwargs={"slug": "draft_call.slug"}),
+    "api:programme-list": Row(get=PUBLIC),
+    "api:schema": Row(get=PUBLIC),
+    "api:schema-docs": Row(get=PUBLIC),
     "partnerships:project-list": Row(get=PUBLIC),
     "partnerships:project-detail": Row(get=PUBLIC, kwargs={"slug": "project.slug"}),
     "startups:startup-list": Row(get=PUBLIC),
