@@ -99,13 +99,14 @@ class RequestFilterSet(django_filters.FilterSet):
 
     def filter_call(self, queryset, name, value):
         """Requests for the call with this slug or identifier, or whose call's title has
-        every word given (the links from a call page carry its slug)."""
+        every word given, in Italian or in English (the links from a call page carry its
+        slug)."""
         value = value.strip()
         if not value:
             return queryset
         by_words = Q()
         for word in value.split():
-            by_words &= Q(title__icontains=word)
+            by_words &= Q(title_it__icontains=word) | Q(title_en__icontains=word)
         calls = Call.objects.filter(Q(slug=value) | Q(identifier__iexact=value) | by_words)
         return queryset.filter(call__in=calls.values("pk"))
 
