@@ -9,6 +9,8 @@ through the `{% translated %}` tag and mark a fallback with `{% fallback_note %}
 """
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +63,21 @@ def is_translated(obj, field):
     return all(getattr(obj, f"{field}_{code}", None) for code in LANGUAGE_CODES)
 
 
+def side_by_side(fields, texts):
+    """An admin field list with each of `texts` as one line, Italian next to English."""
+    pairs = {
+        f"{text}_{code}": tuple(bilingual_fields(text)) for text in texts for code in LANGUAGE_CODES
+    }
+    result = []
+    for field in fields:
+        pair = pairs.get(field)
+        if pair is None:
+            result.append(field)
+        elif pair not in result:
+            result.append(pair)
+    return result
+
+
 def bilingual_fields(*fields):
     """The form field names of bilingual `fields`, each Italian next to English."""
     return [f"{field}_{code}" for field in fields for code in LANGUAGE_CODES]
@@ -74,6 +91,21 @@ class BilingualRequiredMixin:
     """
 
     bilingual_required = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "Title (Italian)", "Title (English)" rather than modeltranslation's "title [it]".
+        names = dict(settings.LANGUAGES)
+        for name, field in self.fields.items():
+            base, _sep, code = name.rpartition("_")
+            if code in names and base and hasattr(self._meta.model, f"{base}_it"):
+                try:
+                    model_field = self._meta.model._meta.get_field(base)
+                except FieldDoesNotExist:
+                    continue
+                field.label = format_lazy(
+                    "{} ({})", capfirst(model_field.verbose_name), names[code]
+                )
 
     def clean(self):
         cleaned_data = super().clean()

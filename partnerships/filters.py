@@ -79,10 +79,14 @@ class RequestFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         for word in value.split():
+            # Either language's text (partnerships/translation.py).
             queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(description__icontains=word)
+                Q(title_it__icontains=word)
+                | Q(title_en__icontains=word)
+                | Q(summary_it__icontains=word)
+                | Q(summary_en__icontains=word)
+                | Q(description_it__icontains=word)
+                | Q(description_en__icontains=word)
             )
         return queryset
 
