@@ -58,11 +58,6 @@ def translated(obj, field, language=None):
     return Translated.of("", wanted, False)
 
 
-def is_translated(obj, field):
-    """Whether `obj` has `field` in every language of the portal."""
-    return all(getattr(obj, f"{field}_{code}", None) for code in LANGUAGE_CODES)
-
-
 def side_by_side(fields, texts):
     """An admin field list with each of `texts` as one line, Italian next to English."""
     pairs = {
