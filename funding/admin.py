@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -7,6 +8,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import JSON
 
 from core.admin import AuditTrailMixin
+from core.bilingual import BilingualRequiredMixin
 from core.changelist import BoundedDateHierarchyMixin, KeptChangeListMixin
 from core.exports import CSV  # formula-safe cells (CSV injection)
 from funding import services
@@ -53,10 +55,21 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CallAdminForm(BilingualRequiredMixin, forms.ModelForm):
+    """Title, summary and description in Italian and English: the title in one at least."""
+
+    bilingual_required = ("title",)
+
+    class Meta:
+        model = Call
+        fields = ("title_it", "title_en")  # the admin adds its fieldsets
+
+
 @admin.register(Call)
 class CallAdmin(
     AuditTrailMixin, KeptChangeListMixin, BoundedDateHierarchyMixin, ImportExportModelAdmin
 ):
+    form = CallAdminForm
     resource_classes = [CallResource]
     formats = [CSV, JSON]
     changelist_data = (CATALOGUE,)
@@ -78,7 +91,8 @@ class CallAdmin(
         "consortium_required",
         "is_demo",
     ]
-    search_fields = ["title", "identifier", "summary"]
+    # Both languages (a plain "title" would search the admin's language only).
+    search_fields = ["title_it", "title_en", "identifier", "summary_it", "summary_en"]
     list_select_related = ["programme"]
     autocomplete_fields = ["programme", "sectors", "themes"]
     filter_horizontal = ["applicant_types"]
@@ -87,7 +101,18 @@ class CallAdmin(
     date_hierarchy = "opens_at"
     actions = ["publish", "archive", "duplicate"]
     fieldsets = (
-        (None, {"fields": ("programme", "identifier", "slug", "title", "summary", "description")}),
+        (None, {"fields": ("programme", "identifier", "slug")}),
+        (
+            # Italian and English side by side; the page shows the reader's, else the other.
+            _("Text (Italian | English)"),
+            {
+                "fields": (
+                    ("title_it", "title_en"),
+                    ("summary_it", "summary_en"),
+                    ("description_it", "description_en"),
+                )
+            },
+        ),
         (_("Dates"), {"fields": ("opens_at",)}),
         (_("Money"), {"fields": ("total_budget", "grant_per_project", "funding_rate")}),
         (
@@ -221,7 +246,7 @@ class CallAdmin(
 class FollowAdmin(admin.ModelAdmin):
     list_display = ["call", "user", "created_at"]
     list_select_related = ["call", "user"]
-    search_fields = ["call__title", "call__identifier", "user__email"]
+    search_fields = ["call__title_it", "call__title_en", "call__identifier", "user__email"]
     raw_id_fields = ["call", "user"]
 
 

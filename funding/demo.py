@@ -26,15 +26,23 @@ def _at(day, hour, zone):
 
 
 def _call_values(index, record, programme, invented, today):
-    """What a call's record leaves to code: times, texts by level, dates of publication."""
+    """What a call's record leaves to code: times, texts by level, dates of publication.
+
+    The record's `title` and `summary` are in the programme's language (Italian for regional
+    and national ones), as is the description of its level; `title_en`, `summary_it`... in a
+    record are its translation (funding/translation.py), so the demo shows both languages.
+    """
     italian = programme.level in ITALIAN_LEVELS
+    language = "it" if italian else "en"
     zone = ROME if italian else BRUSSELS
     opens_on = record["opens_at"]
     texts = invented["by_level"][programme.level]
     draft = record["publication_state"] == Call.PublicationState.DRAFT
     return {
         "identifier": record["identifier"].format(year=opens_on.year),
-        "description": texts["description"].format(summary=record["summary"]),
+        f"title_{language}": record["title"],
+        f"summary_{language}": record["summary"],
+        f"description_{language}": texts["description"].format(summary=record["summary"]),
         "official_url": programme.website,
         "opens_at": _at(opens_on, 0, zone),
         "eligible_countries": invented["countries_by_programme"][programme.acronym],
@@ -93,6 +101,7 @@ def load(today=None):
             record,
             lookups,
             lookup=["slug"],
+            skip=("title", "summary"),  # into their language's column by _call_values
             extra=_call_values(index, record, programme, invented, today),
         )
         _set_deadlines(call, record["deadlines"], programme)

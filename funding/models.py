@@ -227,17 +227,16 @@ class CallQuerySet(models.QuerySet):
             return len(ids)
         if connection.vendor != "postgresql":
             return 0
-        config = Case(
-            When(language=Call.Language.ENGLISH, then=Value("english")),
-            When(language=Call.Language.ITALIAN, then=Value("italian")),
+        # Both languages' text (funding/translation.py), each stemmed as its language; the
+        # few calls published in French, German or Spanish keep that text in the _en columns.
+        english_config = Case(
+            When(language__in=["en", "it"], then=Value("english")),
             default=Value("simple"),
         )
-        vector = (
-            SearchVector("identifier", weight="A", config="simple")
-            + SearchVector("title", weight="A", config=config)
-            + SearchVector("summary", weight="B", config=config)
-            + SearchVector("description", weight="C", config=config)
-        )
+        vector = SearchVector("identifier", weight="A", config="simple")
+        for name, weight in (("title", "A"), ("summary", "B"), ("description", "C")):
+            vector += SearchVector(f"{name}_it", weight=weight, config="italian")
+            vector += SearchVector(f"{name}_en", weight=weight, config=english_config)
         return self.order_by().update(search_vector=vector)
 
     def roll_deadlines(self, at=None):
@@ -458,7 +457,12 @@ class Call(models.Model):
         return f"{self.identifier} \u2013 {self.title}"
 
     DEADLINE_FIELDS = ("last_deadline_at", "next_deadline_at", "previous_deadline_at")
-    SEARCHED_FIELDS = frozenset(["identifier", "title", "summary", "description", "language"])
+    TEXT_FIELDS = ("title", "summary", "description")
+    # The bilingual texts under their own names and their _it/_en columns (translation.py).
+    SEARCHED_FIELDS = frozenset(
+        ["identifier", "language", *TEXT_FIELDS]
+        + [f"{name}_{language}" for name in TEXT_FIELDS for language in ("it", "en")]
+    )
     MAINTAINED_FIELDS = frozenset([*DEADLINE_FIELDS, "search_vector"])
 
     def save(self, *args, **kwargs):

@@ -171,9 +171,14 @@ class CallResource(ManyToManyCheckMixin, resources.ModelResource):
             "slug",
             "identifier",
             "programme",
-            "title",
-            "summary",
-            "description",
+            # Bilingual texts (funding/translation.py); a file with plain "title", "summary"
+            # and "description" columns (older exports) is read into the row's language.
+            "title_it",
+            "title_en",
+            "summary_it",
+            "summary_en",
+            "description_it",
+            "description_en",
             "official_url",
             "opens_at",
             "deadlines",
@@ -198,6 +203,12 @@ class CallResource(ManyToManyCheckMixin, resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         self._saved_instance = None
+        column = "it" if row.get("language") == "it" else "en"
+        for name in Call.TEXT_FIELDS:
+            if name in row:
+                value = row.pop(name)
+                if not row.get(f"{name}_{column}"):
+                    row[f"{name}_{column}"] = value
 
     def before_save_instance(self, instance, row, **kwargs):
         # Whether this row publishes the call (a new published call, or a draft now

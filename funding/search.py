@@ -8,8 +8,9 @@ English and regional ones Italian, and a person may type either language: "coope
 "cooperative" both become "cooper". FTS5 then gives words in any order and bm25 ranking.
 
 The index is a table of its own, `funding_call_fts` (rowid = call id), created by migration
-0008 on SQLite only. `Call.save()` re-indexes the call, a trigger drops the row of a deleted
-call (whatever deletes it), and `rebuild()` re-indexes everything after bulk writes.
+0008 on SQLite only; each text column holds the call's Italian and English text together.
+`Call.save()` re-indexes the call, a trigger drops the row of a deleted call (whatever
+deletes it), and `rebuild()` re-indexes everything after bulk writes.
 
 User text never reaches FTS5's query syntax: it is split into words here and every stem is
 a double-quoted string, so quotes, NEAR, *, -, ^, column filters and parentheses are plain
@@ -29,6 +30,12 @@ DELETE_TRIGGER = "funding_call_fts_delete"
 # bm25 weight of each column, in the table's column order: identifier and title count most.
 COLUMNS = ("identifier", "title", "summary", "description")
 WEIGHTS = (8.0, 8.0, 3.0, 1.0)
+# Titles, summaries and descriptions are bilingual (funding/translation.py): a column of the
+# index holds the Italian and the English text, so a word of either language finds the call.
+LANGUAGES = ("it", "en")
+SOURCE_COLUMNS = ", ".join(
+    ["identifier", *(f"{name}_{language}" for name in COLUMNS[1:] for language in LANGUAGES)]
+)
 # A query keeps its first words only: enough for any real search, bounded work for any input.
 MAX_QUERY_WORDS = 16
 PREFIX_MIN_LENGTH = 5
@@ -191,13 +198,24 @@ def index_calls(call_ids, connection=None):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", chunk)
             cursor.execute(
-                f"SELECT id, {', '.join(COLUMNS)} FROM funding_call WHERE id IN ({marks})", chunk
+                f"SELECT id, {SOURCE_COLUMNS} FROM funding_call WHERE id IN ({marks})", chunk
             )
-            rows = [(pk, *(indexed_text(value) for value in values)) for pk, *values in cursor]
+            rows = [(pk, *_indexed_columns(values)) for pk, *values in cursor]
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) VALUES (%s, %s, %s, %s, %s)",
                 rows,
             )
+
+
+def _indexed_columns(values):
+    """The index's columns from a row of SOURCE_COLUMNS: each text in both languages."""
+    identifier, *texts = values
+    columns = [indexed_text(identifier)]
+    for start in range(0, len(texts), len(LANGUAGES)):
+        columns.append(
+            " ".join(indexed_text(text) for text in texts[start : start + len(LANGUAGES)])
+        )
+    return columns
 
 
 def rebuild(connection=None):

@@ -31,6 +31,8 @@ CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env.get_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation requires: _it/_en fields of content.
+    "modeltranslation",
     # Django's admin, its index grouped by task with the work waiting (staff/admin_site.py).
     "staff.admin_config.PortalAdminConfig",
     "django.contrib.auth",
@@ -167,6 +169,11 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Bilingual content (django-modeltranslation, each app's translation.py): a text missing in
+# the reader's language is shown in the other one, and the page marks it (core.bilingual).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "it"
+MODELTRANSLATION_LANGUAGES = ("it", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("it", "en"), "it": ("en",), "en": ("it",)}
 LANGUAGE_COOKIE_NAME = "innovacoop_language"
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import AuditTrailMixin
+from core.bilingual import BilingualRequiredMixin, side_by_side
 from core.changelist import BoundedDateHierarchyMixin
 from partnerships import services
 from partnerships.models import (
@@ -54,8 +55,23 @@ def _apply(modeladmin, request, queryset, action, done_message, **kwargs):
         modeladmin.message_user(request, line, messages.WARNING)
 
 
+class PartnershipRequestAdminForm(BilingualRequiredMixin, forms.ModelForm):
+    """Title, summary and description in Italian and English: title and summary in one at least."""
+
+    bilingual_required = ("title", "summary")
+
+    class Meta:
+        model = PartnershipRequest
+        # Every field, as the admin's default form; the admin's `exclude` drops the plain
+        # (untranslated) text columns.
+        fields = "__all__"  # noqa: DJ007
+
+
 @admin.register(PartnershipRequest)
 class PartnershipRequestAdmin(AuditTrailMixin, BoundedDateHierarchyMixin, admin.ModelAdmin):
+    form = PartnershipRequestAdminForm
+    # The texts in both languages side by side (get_fields), never the untranslated column.
+    exclude = ["title", "summary", "description"]
     list_display = [
         "title",
         "owner",
@@ -66,7 +82,7 @@ class PartnershipRequestAdmin(AuditTrailMixin, BoundedDateHierarchyMixin, admin.
         "is_demo",
     ]
     list_filter = ["state", "kind", "is_demo"]
-    search_fields = ["title", "summary", "owner__legal_name"]
+    search_fields = ["title_it", "title_en", "summary_it", "summary_en", "owner__legal_name"]
     list_select_related = ["owner"]
     autocomplete_fields = ["owner", "call", "sought_sectors", "sought_themes"]
     filter_horizontal = ["sought_organisation_types"]
@@ -84,6 +100,9 @@ class PartnershipRequestAdmin(AuditTrailMixin, BoundedDateHierarchyMixin, admin.
     inlines = [ExpressionOfInterestInline]
     actions = ["approve", "return_to_owner"]
     date_hierarchy = "created_at"
+
+    def get_fields(self, request, obj=None):
+        return side_by_side(super().get_fields(request, obj), ("title", "summary", "description"))
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -131,7 +150,7 @@ class PartnershipRequestAdmin(AuditTrailMixin, BoundedDateHierarchyMixin, admin.
 class ExpressionOfInterestAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["request", "cooperative", "state", "created_at", "decided_at", "is_demo"]
     list_filter = ["state", "is_demo"]
-    search_fields = ["request__title", "cooperative__legal_name", "message"]
+    search_fields = ["request__title_it", "request__title_en", "cooperative__legal_name", "message"]
     list_select_related = ["request", "cooperative"]
     autocomplete_fields = ["request", "cooperative"]
     # Accepting and declining are the owner's (or staff's, on the site): they send emails.

@@ -97,11 +97,14 @@ def _load_requests(data, lookups, staff):
             PartnershipRequest,
             record,
             lookups,
-            lookup=["owner", "title"],
-            skip=["closed_at"],
+            # The texts are Italian; `title_en`, `summary_en` in a record are its translation.
+            lookup=["owner", "title_it"],
+            skip=["closed_at", "title", "summary", "description"],
             extra={
                 "owner": owner,
-                "description": record["description"] + data["texts"]["demo_note"],
+                "title_it": record["title"],
+                "summary_it": record["summary"],
+                "description_it": record["description"] + data["texts"]["demo_note"],
                 "return_reason": record.get("return_reason", ""),
                 "outcome": record.get("outcome", ""),
                 "created_by": author,

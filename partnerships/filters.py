@@ -79,10 +79,14 @@ class RequestFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         for word in value.split():
+            # Either language's text (partnerships/translation.py).
             queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(description__icontains=word)
+                Q(title_it__icontains=word)
+                | Q(title_en__icontains=word)
+                | Q(summary_it__icontains=word)
+                | Q(summary_en__icontains=word)
+                | Q(description_it__icontains=word)
+                | Q(description_en__icontains=word)
             )
         return queryset
 
@@ -99,13 +103,14 @@ class RequestFilterSet(django_filters.FilterSet):
 
     def filter_call(self, queryset, name, value):
         """Requests for the call with this slug or identifier, or whose call's title has
-        every word given (the links from a call page carry its slug)."""
+        every word given, in Italian or in English (the links from a call page carry its
+        slug)."""
         value = value.strip()
         if not value:
             return queryset
         by_words = Q()
         for word in value.split():
-            by_words &= Q(title__icontains=word)
+            by_words &= Q(title_it__icontains=word) | Q(title_en__icontains=word)
         calls = Call.objects.filter(Q(slug=value) | Q(identifier__iexact=value) | by_words)
         return queryset.filter(call__in=calls.values("pk"))
 

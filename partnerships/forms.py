@@ -3,12 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import BilingualRequiredMixin, bilingual_fields
 from funding.models import ApplicantType, Call
 from members.models import Cooperative, Sector, Theme
 from partnerships.models import ExpressionOfInterest, PartnershipRequest, Project
 
 
-class RequestForm(forms.ModelForm):
+class RequestForm(BilingualRequiredMixin, forms.ModelForm):
     """A request's content. `owner` is asked only when the person may act for several."""
 
     owner = forms.ModelChoiceField(
@@ -27,9 +28,8 @@ class RequestForm(forms.ModelForm):
         fields = [
             "owner",
             "kind",
-            "title",
-            "summary",
-            "description",
+            # In Italian, in English or both: title and summary in one language at least.
+            *bilingual_fields("title", "summary", "description"),
             "offer",
             "sought_organisation_types",
             "sought_sectors",
@@ -39,8 +39,8 @@ class RequestForm(forms.ModelForm):
             "call",
         ]
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 2}),
-            "description": forms.Textarea(attrs={"rows": 6}),
+            **{name: forms.Textarea(attrs={"rows": 2}) for name in bilingual_fields("summary")},
+            **{name: forms.Textarea(attrs={"rows": 6}) for name in bilingual_fields("description")},
             "offer": forms.Textarea(attrs={"rows": 4}),
             "sought_organisation_types": forms.CheckboxSelectMultiple,
             "sought_themes": forms.CheckboxSelectMultiple,
@@ -48,6 +48,8 @@ class RequestForm(forms.ModelForm):
             "sought_countries": forms.SelectMultiple(attrs={"size": 8}),
             "interest_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    bilingual_required = ("title", "summary")
 
     def __init__(self, *args, cooperatives=None, **kwargs):
         super().__init__(*args, **kwargs)

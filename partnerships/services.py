@@ -34,6 +34,9 @@ EDITABLE_FIELDS = (
     "title",
     "summary",
     "description",
+    # The same texts by language (partnerships/translation.py): the plain names set the
+    # active language's.
+    *(f"{name}_{code}" for name in ("title", "summary", "description") for code in ("it", "en")),
     "offer",
     "sought_countries",
     "interest_deadline",

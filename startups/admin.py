@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import AuditTrailMixin, ReadOnlyAdminMixin
+from core.bilingual import side_by_side
 from core.changelist import BoundedDateHierarchyMixin
 from startups import services
 from startups.models import (
@@ -44,7 +45,9 @@ class StartupAdmin(admin.ModelAdmin):
         "is_demo",
     ]
     list_filter = ["kind", "stage", "visibility", "is_registered_innovative", "needs", "is_demo"]
-    search_fields = ["name", "slug", "description", "founders"]
+    search_fields = ["name", "slug", "description_it", "description_en", "founders"]
+    # The description in Italian and English side by side, never the untranslated column.
+    exclude = ["description"]
     list_select_related = ["sector", "parent_cooperative", "parent_body"]
     autocomplete_fields = ["parent_cooperative", "parent_body", "sector", "themes"]
     filter_horizontal = ["needs"]
@@ -52,14 +55,21 @@ class StartupAdmin(admin.ModelAdmin):
     inlines = [MentorAssignmentInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def get_fields(self, request, obj=None):
+        return side_by_side(super().get_fields(request, obj), ["description"])
+
 
 @admin.register(SupportProgramme)
 class SupportProgrammeAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["name", "open_date", "close_date", "places", "is_demo"]
     list_filter = ["is_demo"]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "description_it", "description_en"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "open_date"
+    exclude = ["description", "criteria"]  # by language, side by side (get_fields)
+
+    def get_fields(self, request, obj=None):
+        return side_by_side(super().get_fields(request, obj), ["description", "criteria"])
 
 
 @admin.register(Application)

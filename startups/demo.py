@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import demo_loader
 from startups.models import (
@@ -45,6 +45,13 @@ def _applicant(record, *, verified):
 
 
 def load(today=None):
+    # The demo texts are Italian: a plain `description` fills the Italian column (bilingual
+    # texts, startups/translation.py), whatever language the command runs in.
+    with translation.override("it"):
+        return _load(today)
+
+
+def _load(today=None):
     today = today or timezone.localdate(timezone.now(), ROME)
     load_needs(Need)
     data = demo_loader.read("startups", demo_loader.INVENTED, today=today)

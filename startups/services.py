@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.language import language_of
 from core.mail import delivery_enqueue
 from core.slugs import unique_slug
 from members.access import may
@@ -174,6 +175,7 @@ def startup_from_application(application):
     """The startup record of an accepted application (created once, from its data)."""
     if application.startup_id:
         return application.startup
+    written_in = language_of(application.applicant) if application.applicant_id else "it"
     startup = Startup.objects.create(
         name=application.startup_name,
         slug=unique_slug(Startup.objects.all(), application.startup_name, fallback="startup"),
@@ -184,7 +186,8 @@ def startup_from_application(application):
         contact_email=application.applicant.email if application.applicant_id else "",
         sector=application.sector,
         team_size=application.team_size,
-        description=application.description,
+        # In the column of the language the applicant uses the portal in (bilingual texts).
+        **{f"description_{written_in}": application.description},
         is_demo=application.is_demo,
     )
     startup.themes.set(application.themes.all())

@@ -46,9 +46,12 @@ class CallCard:
             settings.SITE_URL,
             call.pk,
             call.slug,
-            call.title,
+            # Both languages: the block is rendered in each reader's (with fallback).
+            call.title_it,
+            call.title_en,
             call.identifier,
-            call.summary,
+            call.summary_it,
+            call.summary_en,
             call.programme.acronym,
             deadline and (deadline.pk, deadline.due_at, deadline.time_zone),
         )

@@ -44,6 +44,8 @@ FIELDS = [
     "summary",
     "deadlines",
 ]
+# F&T topics are in English: their texts fill the English columns, never staff's Italian.
+ENGLISH_COLUMNS = {"title": "title_en", "summary": "summary_en", "description": "description_en"}
 
 
 # What a Report counts, in the order the command and the admin say them.
@@ -84,13 +86,13 @@ def _values(topic):
 def _current(call):
     """The call's values in the form `_values` gives them."""
     return {
-        "title": call.title,
+        "title": call.title_en or "",
         "identifier": call.identifier,
         "official_url": call.official_url,
         "opens_at": call.opens_at.isoformat() if call.opens_at else None,
         "total_budget": str(call.total_budget) if call.total_budget is not None else None,
-        "description": call.description,
-        "summary": call.summary,
+        "description": call.description_en or "",
+        "summary": call.summary_en or "",
         "deadlines": [
             [deadline.due_at.isoformat(), deadline.time_zone]
             for deadline in call.deadlines.order_by("due_at")
@@ -131,7 +133,7 @@ def _apply(call, name, value):
         return
     if name == "opens_at":
         value = datetime.datetime.fromisoformat(value) if value else None
-    setattr(call, name, value)
+    setattr(call, ENGLISH_COLUMNS.get(name, name), value)
 
 
 def _programme(code):

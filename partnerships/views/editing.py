@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from core.bilingual import reader_language
 from funding.models import Call
 from members.access import PermissionRequiredMixin, permission_required
 from members.current import chosen_cooperative_id
@@ -69,7 +70,7 @@ class RequestCreateView(PermissionRequiredMixin, RequestFormMixin, TemplateView)
         initial = {
             "kind": PartnershipRequest.Kind.CALL_PARTNER,
             "call": call.slug,
-            "title": _("Partners for %(call)s") % {"call": call.title},
+            f"title_{reader_language()}": _("Partners for %(call)s") % {"call": call.title},
             "sought_themes": list(call.themes.all()),
             "sought_sectors": [sector for sector in call.sectors.all() if sector.section_id],
             "sought_countries": [country.code for country in call.eligible_countries],

@@ -163,8 +163,8 @@ def request_data(coop, **extra):
     return {
         "owner": coop.pk,
         "kind": "technology_offer",
-        "title": "Offriamo un gestionale",
-        "summary": "Un gestionale per cooperative sociali.",
+        "title_it": "Offriamo un gestionale",
+        "summary_it": "Un gestionale per cooperative sociali.",
         "sought_countries": ["TN"],
         "sought_themes": [theme("digital-transition").pk],
         **extra,

@@ -97,8 +97,8 @@ def test_the_admin_exports_calls_as_csv_with_formulae_quoted(staff_client):
     response = admin_export(staff_client, "/admin/funding/call/export/", CallResource(), "0")
     assert response.status_code == 200
     header, row = read_csv(response.content)
-    assert row[header.index("title")] == "'" + FORMULA
-    assert row[header.index("summary")] == "'-1+1"
+    assert row[header.index("title_en")] == "'" + FORMULA
+    assert row[header.index("summary_en")] == "'-1+1"
 
 
 def test_every_admin_spreadsheet_export_uses_the_safe_formats():

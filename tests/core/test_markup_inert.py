@@ -121,9 +121,9 @@ def test_partnership_request(world, client, db):
     as_(client, world.editor)
     data = {
         **request_form(world),
-        "title": PAYLOAD,
-        "summary": PAYLOAD,
-        "description": PAYLOAD,
+        "title_it": PAYLOAD,
+        "summary_it": PAYLOAD,
+        "description_it": PAYLOAD,
         "offer": PAYLOAD,
         "submit_now": "1",
     }

@@ -226,9 +226,9 @@ def request_form(w):
     return {
         "owner": w.coop_a.pk,
         "kind": "technology_request",
-        "title": "Sensori in campo",
-        "summary": "Tracciabilità.",
-        "description": "Cerchiamo un partner.",
+        "title_it": "Sensori in campo",
+        "summary_it": "Tracciabilità.",
+        "description_it": "Cerchiamo un partner.",
         "offer": "",
         "sought_themes": [w.theme.pk],
         "sought_countries": ["IT"],

@@ -70,6 +70,16 @@ class CallFactory(factory.django.DjangoModelFactory):
     publication_state = Call.PublicationState.PUBLISHED
     opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=30))
 
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        # `title=...` fills the column of the call's language (English unless `language="it"`),
+        # as the data migration did; `title_it=`/`title_en=` name a column themselves.
+        column = "it" if kwargs.get("language") == "it" else "en"
+        for name in Call.TEXT_FIELDS:
+            if name in kwargs:
+                kwargs.setdefault(f"{name}_{column}", kwargs.pop(name))
+        return kwargs
+
     @factory.post_generation
     def deadlines(self, create, extracted, **kwargs):
         if not create:

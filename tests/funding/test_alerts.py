@@ -404,7 +404,7 @@ def test_a_call_edited_during_a_digest_run_shows_its_new_text_in_later_chunks(fo
     at = timezone.now()
     matches = alerts.digest_matches("daily", at=at)
     alerts.digests_build(frequency="daily", user_ids=[first.pk], at=at, matches=matches)
-    Call.objects.filter(pk=call.pk).update(title="New title")
+    Call.objects.filter(pk=call.pk).update(title_en="New title")
     alerts.digests_build(frequency="daily", user_ids=[second.pk], at=at, matches=matches)
     assert "Old title" in Delivery.objects.get(recipient=first).body_text
     second_email = Delivery.objects.get(recipient=second)

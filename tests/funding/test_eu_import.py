@@ -120,16 +120,34 @@ def test_what_staff_changed_stays_and_the_difference_is_noted():
     original = record("HORIZON-CL6-2026-04-GOVERNANCE-01")
     importer.import_records([original])
     call = Call.objects.get(identifier="HORIZON-CL6-2026-04-GOVERNANCE-01")
-    call.title = "Governance dei sistemi alimentari (titolo dello staff)"
+    call.title_en = "Food systems governance (staff's English title)"
     call.save()
     changed = copy.deepcopy(original)
     changed["metadata"]["title"] = ["A new title from the source"]
     changed["metadata"]["deadlineDate"] = ["2026-12-10T17:00:00.000+0100"]
     importer.import_records([changed])
     call.refresh_from_db()
-    assert call.title == "Governance dei sistemi alimentari (titolo dello staff)"
+    assert call.title_en == "Food systems governance (staff's English title)"
     assert call.provenance.differences == {"title": "A new title from the source"}
     assert deadlines(call)[0][0] == datetime.datetime(2026, 12, 10, 16, 0, tzinfo=UTC)
+
+
+def test_the_import_fills_english_only_and_staffs_italian_stays():
+    original = record("HORIZON-CL6-2026-04-GOVERNANCE-01")
+    importer.import_records([original])
+    call = Call.objects.get(identifier="HORIZON-CL6-2026-04-GOVERNANCE-01")
+    assert call.title_en and call.summary_en and call.description_en
+    assert not (call.title_it or call.summary_it or call.description_it)
+    call.title_it = "Governance dei sistemi alimentari (titolo dello staff)"
+    call.save()
+    changed = copy.deepcopy(original)
+    changed["metadata"]["title"] = ["A new title from the source"]
+    importer.import_records([changed])
+    importer.import_records([changed])  # again: nothing more changes
+    call.refresh_from_db()
+    assert call.title_it == "Governance dei sistemi alimentari (titolo dello staff)"
+    assert call.title_en == "A new title from the source"
+    assert call.provenance.differences == {}
 
 
 def test_a_call_entered_by_hand_is_linked_not_duplicated():
@@ -138,6 +156,7 @@ def test_a_call_entered_by_hand_is_linked_not_duplicated():
         programme=horizon,
         identifier="HORIZON-CL6-2026-04-GOVERNANCE-01",
         title="Governance (inserito a mano)",
+        language="it",
         description="",
         total_budget=None,
     )
@@ -145,8 +164,24 @@ def test_a_call_entered_by_hand_is_linked_not_duplicated():
     assert report.linked == ["HORIZON-CL6-2026-04-GOVERNANCE-01"] and not report.created
     assert Call.objects.count() == 1
     by_hand.refresh_from_db()
-    assert by_hand.title == "Governance (inserito a mano)"  # staff's
+    assert by_hand.title_it == "Governance (inserito a mano)"  # staff's, in Italian
+    assert by_hand.title_en.startswith("Additional activities")  # English was empty: filled
     assert by_hand.total_budget == Decimal("60000000")  # empty before: filled from the source
+    assert "title" not in by_hand.provenance.differences
+
+
+def test_a_call_entered_by_hand_in_english_keeps_its_english_title():
+    horizon = ProgrammeFactory(acronym="HORIZON", name="Horizon Europe")
+    by_hand = CallFactory(
+        programme=horizon,
+        identifier="HORIZON-CL6-2026-04-GOVERNANCE-01",
+        title_en="Governance (entered by hand)",
+        description="",
+        total_budget=None,
+    )
+    importer.import_records([record("HORIZON-CL6-2026-04-GOVERNANCE-01")])
+    by_hand.refresh_from_db()
+    assert by_hand.title_en == "Governance (entered by hand)"  # staff's
     assert by_hand.provenance.differences["title"].startswith("Additional activities")
 
 
@@ -198,7 +233,7 @@ def test_publishing_at_import_goes_through_the_publishing_service():
 def test_the_call_admin_shows_where_an_imported_call_came_from(staff_client):
     importer.import_records([record("HORIZON-CL6-2026-04-GOVERNANCE-01")])
     call = Call.objects.get()
-    call.title = "Titolo dello staff"
+    call.title_en = "Staff's title"
     call.save()
     changed = record("HORIZON-CL6-2026-04-GOVERNANCE-01")
     changed["metadata"]["title"] = ["Title the source gives"]

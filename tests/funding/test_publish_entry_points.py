@@ -85,7 +85,7 @@ def test_admin_add_form_with_published_state(staff_client, run_on_commit, watche
         programme=programme.pk,
         identifier="ADD-1",
         slug="added-published",
-        title="Added published",
+        title_en="Added published",
         language="en",
         themes=[theme.pk],
         publication_state="published",

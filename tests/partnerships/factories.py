@@ -14,6 +14,15 @@ class PartnershipRequestFactory(factory.django.DjangoModelFactory):
         model = PartnershipRequest
         skip_postgeneration_save = True
 
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        # `title=...` is Italian text, as requests were before they were bilingual (the data
+        # migration's column); `title_en=` and the like name a language themselves.
+        for name in ("title", "summary", "description"):
+            if name in kwargs:
+                kwargs.setdefault(f"{name}_it", kwargs.pop(name))
+        return kwargs
+
     owner = factory.SubFactory(CooperativeFactory)
     kind = PartnershipRequest.Kind.TECHNOLOGY_REQUEST
     title = factory.Sequence(lambda n: f"Cerchiamo un partner tecnologico {n}")

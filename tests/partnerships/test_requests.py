@@ -143,7 +143,7 @@ def test_the_call_button_opens_the_form_filled_in_from_the_call(client, coop, co
     form = response.context["form"]
     assert form.initial["kind"] == PartnershipRequest.Kind.CALL_PARTNER
     assert form.initial["call"] == call.slug
-    assert "Agrifood 2027" in form.initial["title"]
+    assert "Agrifood 2027" in form.initial["title_it"]  # the reader's language
     assert form.initial["sought_themes"] == [theme("digital-transition")]
     assert form.initial["sought_sectors"] == [division("10")]
     assert form.initial["sought_countries"] == ["IT", "TN"]
@@ -169,9 +169,9 @@ def form_data(owner, **extra):
     return {
         "owner": owner.pk,
         "kind": "technology_offer",
-        "title": "Offriamo un gestionale",
-        "summary": "Un gestionale per cooperative sociali.",
-        "description": "",
+        "title_it": "Offriamo un gestionale",
+        "summary_it": "Un gestionale per cooperative sociali.",
+        "description_it": "",
         "offer": "",
         "sought_countries": ["TN"],
         "sought_themes": [theme("digital-transition").pk],
@@ -188,7 +188,7 @@ def test_an_editor_saves_a_draft_then_submits_it_from_the_form(client, coop, coo
     assert list(request.sought_themes.all()) == [theme("digital-transition")]
     response = client.post(
         reverse("partnerships:request-edit", kwargs={"pk": request.pk}),
-        {**form_data(coop), "title": "Offriamo un gestionale web", "submit_now": "1"},
+        {**form_data(coop), "title_it": "Offriamo un gestionale web", "submit_now": "1"},
     )
     request.refresh_from_db()
     assert (request.title, request.state) == ("Offriamo un gestionale web", State.SUBMITTED)
