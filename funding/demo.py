@@ -5,17 +5,24 @@
 days from today in Europe/Rome, so a second run on the same day gives identical values and
 changes nothing (rows are matched on natural keys and saved only when a value differs). EU
 calls open at midnight and close at 17:00 Brussels time, Italian ones at 13:00 Rome time.
+`demo_data/eu_topics/` holds real records of the EU Funding & Tenders portal, imported as
+real calls (not demo) by the importer the daily job uses.
 """
 
 import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from core import demo_loader
+from funding.eu_topics import importer, records
 from funding.models import ApplicantType, Call, Deadline, Programme, SavedSearch, SourceQuery
 from funding.vocabularies import load_applicant_types
 
+REAL_TOPICS = Path(__file__).parent / "demo_data" / "eu_topics"
+GATHERED_AT = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+SAVED_COPY = "EU Funding & Tenders portal, saved copy of the published record"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 ROME = ZoneInfo("Europe/Rome")
 ITALIAN_LEVELS = (Programme.Level.REGIONAL, Programme.Level.NATIONAL)
@@ -110,7 +117,27 @@ def load(today=None):
         "calls": len(calls),
         **_load_saved_searches(invented, lookups),
         "EU source queries": _load_source_queries(),
+        "real EU topics": _load_real_topics(),
     }
+
+
+def _load_real_topics():
+    """Real EU topics (demo_data/eu_topics/, sources in its README) as real calls, through
+    the importer the daily job uses; new ones are published through the one publishing
+    service. They are saved copies, not today's reading of the EU portal: their source says
+    so and they claim no date they were checked on."""
+    found = []
+    for path in sorted(REAL_TOPICS.glob("*.json")):
+        found += records.read_file(path)
+    # Fetched and checked when they were gathered into the project's data (its README), not
+    # at each load: a second load changes nothing.
+    report = importer.import_records(found, publish=True, now=GATHERED_AT, origin="demo")
+    if report.rejected:  # the demo's own files: a bug, not bad input
+        raise RuntimeError(f"demo EU topics rejected: {report.rejected}")
+    Call.objects.filter(provenance__isnull=False, is_demo=False).update(
+        source=SAVED_COPY, last_checked=None
+    )
+    return len(found)
 
 
 def _load_source_queries():

@@ -83,7 +83,7 @@ def call(db):
 
 def open_request_form(page, live_server, editor, call):
     sign_in(page, live_server, editor.email, f"/partnerships/new/?call={call.slug}")
-    page.locator("textarea[name=summary]").fill("Cerchiamo un partner tecnologico per sensori.")
+    page.locator("textarea[name=summary_it]").fill("Cerchiamo un partner tecnologico per sensori.")
 
 
 def test_a_second_press_while_the_form_is_on_its_way_sends_nothing(
@@ -160,7 +160,7 @@ def test_buttons_work_again_when_the_page_comes_back_from_the_back_forward_cache
         "() => window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))"
     )
     expect(page.get_by_test_id("save-draft")).to_be_enabled()
-    page.locator("input[name=title]").fill("Un secondo partner per Agrifood")
+    page.locator("input[name=title_it]").fill("Un secondo partner per Agrifood")
     page.get_by_test_id("save-draft").click()
     staying_server.wait_for_posts(page, 2)
     assert PartnershipRequest.objects.count() == 2

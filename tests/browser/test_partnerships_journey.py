@@ -50,8 +50,10 @@ def test_request_approval_interest_acceptance_and_project(live_server, page):
     sign_in(page, live_server, anna.email, call.get_absolute_url())
     page.get_by_test_id("look-for-partners").click()
     expect(page.get_by_test_id("from-call")).to_be_visible()
-    expect(page.locator("input[name=title]")).to_have_value("Partner per Agrifood Innovation 2027")
-    page.locator("textarea[name=summary]").fill("Cerchiamo un partner tecnologico per sensori.")
+    expect(page.locator("input[name=title_it]")).to_have_value(
+        "Partner per Agrifood Innovation 2027"
+    )
+    page.locator("textarea[name=summary_it]").fill("Cerchiamo un partner tecnologico per sensori.")
     page.get_by_test_id("save-submit").click()
     expect(page.get_by_test_id("request-state")).to_have_attribute(
         "class", "badge request-state request-state-submitted"

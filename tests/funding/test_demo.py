@@ -3,6 +3,7 @@ from collections import Counter
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 
 from core import demo_loader
@@ -44,8 +45,9 @@ def test_demo_has_about_60_calls_of_every_status_across_programmes():
         "programmes": len(written("real", "funding.Programme")),
         "calls": len(written("invented", "funding.Call")),
         "EU source queries": 1,
+        "real EU topics": 6,
     }
-    calls = Call.objects.all()
+    calls = Call.objects.filter(is_demo=True)
     assert 50 <= calls.count() == summary["calls"]
     assert all(call.is_demo for call in calls)
     statuses = Counter(call.status for call in Call.objects.published().with_status())
@@ -69,11 +71,27 @@ def test_demo_a_day_later_keeps_the_mix_of_statuses():
     demo.load()
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
         demo.load()
-        assert Call.objects.count() == len(written("invented", "funding.Call"))
+        assert Call.objects.filter(is_demo=True).count() == len(written("invented", "funding.Call"))
         assert Call.objects.published().open().count() >= 15
 
 
 def test_demo_calls_show_a_demo_badge(client):
     demo.load()
-    call = Call.objects.published().first()
+    call = Call.objects.published().filter(is_demo=True).first()
     assert "Demo" in client.get(call.get_absolute_url()).content.decode()
+
+
+def test_the_demo_holds_the_real_eu_topics_as_real_calls_claiming_no_check_date(client):
+    demo.load()
+    real = Call.objects.filter(is_demo=False)
+    assert real.count() == 6 and all(call.provenance for call in real)
+    assert set(real.values_list("publication_state", flat=True)) == {"published"}
+    assert set(real.values_list("last_checked", flat=True)) == {None}
+    soil = real.get(identifier="HORIZON-MISS-2027-05-SOIL-01-two-stage")
+    assert soil.deadlines.count() == 2
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(soil.get_absolute_url()).content.decode()
+    assert "EU Funding &amp; Tenders portal, saved copy of the published record" in page
+    assert "checked on" not in page and 'text-bg-warning">Demo<' not in page
+    demo.load()  # again: still six, nothing published twice
+    assert Call.objects.filter(is_demo=False).count() == 6
