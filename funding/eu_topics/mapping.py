@@ -16,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 import nh3
 
@@ -39,6 +40,7 @@ GRANT_TYPES = {"1", "2", "8"}
 TOPIC_PAGE = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/topic-details/{}"
 # Deadlines of EU topics are announced in Brussels time (17:00 CET/CEST).
 BRUSSELS = "Europe/Brussels"
+CLOSING_TIME = datetime.time(17, 0)
 
 
 class MalformedRecord(ValueError):
@@ -79,6 +81,18 @@ def _when(text):
         raise MalformedRecord(f"unreadable date {text!r}") from error
     if moment.tzinfo is None:
         raise MalformedRecord(f"date without a time zone {text!r}")
+    return moment
+
+
+def _deadline(text):
+    """A deadline: as published when it has a time; a date alone (the index writes it as
+    midnight UTC, per-topic documents as epoch ms of that midnight) is that day at 17:00
+    Brussels time, the hour every F&T deadline closes at and the one the EU portal's topic
+    page shows for such records. Midnight UTC would show as 01:00 or 02:00 Brussels time:
+    hours before the real deadline, on a page that says it closed."""
+    moment = _when(text)
+    if moment.utcoffset() == datetime.timedelta(0) and moment.time() == datetime.time(0, 0):
+        return datetime.datetime.combine(moment.date(), CLOSING_TIME, tzinfo=ZoneInfo(BRUSSELS))
     return moment
 
 
@@ -157,7 +171,7 @@ def from_search_result(record):
     title = _first(metadata, "title")
     if not title:
         raise MalformedRecord("no title")
-    deadlines = sorted(_when(value) for value in metadata.get("deadlineDate") or [])
+    deadlines = sorted(_deadline(value) for value in metadata.get("deadlineDate") or [])
     start = _first(metadata, "startDate")
     return Topic(
         identifier=identifier,
@@ -190,7 +204,7 @@ def from_topic_details(document):
         for action in actions or []:
             if not str(action.get("action", "")).startswith(f"{identifier} "):
                 continue
-            dates += [_when(value) for value in action.get("deadlineDates") or []]
+            dates += [_deadline(value) for value in action.get("deadlineDates") or []]
             if action.get("plannedOpeningDate"):
                 opening = _when(action["plannedOpeningDate"])
             model = action.get("deadlineModel") or model

@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -49,8 +50,9 @@ def test_the_real_records_become_the_right_calls():
     assert two_stage.title.startswith("Living labs to enhance soil health")
     assert two_stage.programme.acronym == "HORIZON"
     assert deadlines(two_stage) == [
-        (datetime.datetime(2027, 4, 8, tzinfo=UTC), "Europe/Brussels", "Stage 1"),
-        (datetime.datetime(2027, 9, 14, tzinfo=UTC), "Europe/Brussels", "Stage 2"),
+        # The index writes these dates as midnight UTC: that day at 17:00 Brussels time.
+        (datetime.datetime(2027, 4, 8, 15, 0, tzinfo=UTC), "Europe/Brussels", "Stage 1"),
+        (datetime.datetime(2027, 9, 14, 15, 0, tzinfo=UTC), "Europe/Brussels", "Stage 2"),
     ]
     assert two_stage.official_url.endswith("/topic-details/HORIZON-MISS-2027-05-SOIL-01-two-stage")
     assert two_stage.total_budget is None  # its budgetOverview was cut: no budget, not a wrong one
@@ -267,7 +269,7 @@ def test_followers_of_a_published_call_hear_once_that_its_deadline_moved(
     [row] = Delivery.objects.filter(kind="deadline-moved")
     assert row.recipient == follower
     assert "Deadline changed" in row.subject and "15 Apr 2027, 17:00 CEST" in row.body_text
-    assert "18 Mar 2027, 01:00 CET" in row.body_text  # the deadline before, Brussels time
+    assert "18 Mar 2027, 17:00 CET" in row.body_text  # the deadline before, Brussels time
     entry = AuditEntry.objects.get(action=AuditEntry.Action.CALL_SOURCE_UPDATED)
     assert entry.target == call and entry.data["fields"] == ["deadlines"]
     assert [m.to for m in mailoutbox if "Deadline changed" in m.subject] == [[follower.email]]
@@ -293,3 +295,21 @@ def test_a_status_changed_by_the_source_is_in_the_calls_history_once():
     assert entry.data["fields"] == ["source status"]
     assert (entry.data["before"], entry.data["after"]) == ("Forthcoming", "Open")
     assert "Forthcoming" in entry.details() and "Open" in entry.details()
+
+
+def test_a_deadline_given_as_a_date_closes_at_17_brussels_and_a_time_given_is_kept():
+    single = record("HORIZON-CL4-2027-04-DIGITAL-EMERGING-10")  # "2027-03-18T00:00:00.000+0000"
+    importer.import_records([single, record("HORIZON-CL5-2024-D2-01-03")])
+    [(due, zone, _label)] = deadlines(
+        Call.objects.get(identifier=single["metadata"]["identifier"][0])
+    )
+    assert due == datetime.datetime(2027, 3, 18, 16, 0, tzinfo=UTC) and zone == "Europe/Brussels"
+    # Published with its hour (19:00 at +02:00): kept as it is.
+    [(due, _zone, _label)] = deadlines(Call.objects.get(identifier="HORIZON-CL5-2024-D2-01-03"))
+    assert due == datetime.datetime(2024, 4, 18, 17, 0, tzinfo=UTC)
+    # A per-topic document's epoch milliseconds of a midnight: the same rule.
+    cosme = Call.objects.filter(identifier="SMP-COSME-2024-CLUSTER-01")
+    importer.import_records([record("SMP-COSME-2024-CLUSTER-01.topicDetails")])
+    assert all(
+        d[0].astimezone(ZoneInfo("Europe/Brussels")).hour == 17 for d in deadlines(cosme.get())
+    )
