@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core import demo_loader
 from funding.eu_topics import importer, records
+from funding.eu_topics.mapping import topic_from
 from funding.models import ApplicantType, Call, Deadline, Programme, SavedSearch, SourceQuery
 from funding.vocabularies import load_applicant_types
 
@@ -134,7 +135,9 @@ def _load_real_topics():
     report = importer.import_records(found, publish=True, now=GATHERED_AT, origin="demo")
     if report.rejected:  # the demo's own files: a bug, not bad input
         raise RuntimeError(f"demo EU topics rejected: {report.rejected}")
-    Call.objects.filter(provenance__isnull=False, is_demo=False).update(
+    # Only these: a call the daily job brought from the EU portal keeps its source and date.
+    identifiers = [topic_from(record).identifier for record in found]
+    Call.objects.filter(provenance__source_identifier__in=identifiers).update(
         source=SAVED_COPY, last_checked=None
     )
     return len(found)

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import versions
+from core.batching import chunked
 from funding.eu_topics import client, importer
 from funding.eu_topics.mapping import MalformedRecord, topic_from
 from funding.eu_topics.models import SourceQuery
@@ -26,6 +27,7 @@ from funding.feeds import CATALOGUE
 from funding.models import Call, CallProvenance, status_conditions
 
 logger = logging.getLogger(__name__)
+CHUNK = 500  # calls a marking query names at once (SQLite's limit on parameters is far)
 
 
 @dataclass
@@ -71,6 +73,17 @@ def fetch(query, *, session=None, sleep=None, on_page=None):
     return records
 
 
+def _mark_found(query, call_ids):
+    """The calls found in this run: found last by this query, and no longer missing."""
+    unmarked = 0
+    for chunk in chunked(call_ids, CHUNK):
+        found = CallProvenance.objects.filter(call_id__in=chunk)
+        found.exclude(seen_by=query).update(seen_by=query)
+        unmarked += found.filter(missing_since__isnull=False).update(missing_since=None)
+    if unmarked:
+        versions.bump(CATALOGUE)
+
+
 def _mark_missing(query, now):
     """Calls this query found before and not in this run (every topic found was checked at
     `now`), still open or forthcoming: marked."""
@@ -109,6 +122,7 @@ def query_run(
         logger.error("EU source query %r failed, nothing imported: %s", query.name, error)
     else:
         run.fetched = len(records)
+        found = []
         for n, record in enumerate(records, start=1):
             try:
                 call = importer.import_record(
@@ -119,12 +133,10 @@ def query_run(
                 logger.warning("EU topic import: %s rejected: %s", what, error)
                 run.report.rejected.append((what, str(error)))
             else:
-                found = CallProvenance.objects.filter(call=call)
-                found.exclude(seen_by=query).update(seen_by=query)
-                if found.filter(missing_since__isnull=False).update(missing_since=None):
-                    versions.bump(CATALOGUE)
+                found.append(call.pk)
             if progress is not None:
                 progress(n, len(records))
+        _mark_found(query, found)
         run.missing = _mark_missing(query, now)
     SourceQuery.objects.filter(pk=query.pk).update(
         last_run_at=now,

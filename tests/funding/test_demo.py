@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from core import demo_loader
 from funding import demo
-from funding.models import Call, Deadline, Programme
+from funding.models import Call, CallProvenance, Deadline, Programme
+from tests.funding.factories import CallFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +96,21 @@ def test_the_demo_holds_the_real_eu_topics_as_real_calls_claiming_no_check_date(
     assert "checked on" not in page and 'text-bg-warning">Demo<' not in page
     demo.load()  # again: still six, nothing published twice
     assert Call.objects.filter(is_demo=False).count() == 6
+
+
+def test_loading_the_demo_again_leaves_calls_the_daily_job_imported_alone():
+    demo.load()
+    fetched = Call.objects.get(identifier="HORIZON-CL4-2027-04-DIGITAL-EMERGING-10")
+    other = CallFactory(source="EU Funding & Tenders portal", last_checked=timezone.localdate())
+    CallProvenance.objects.create(
+        call=other,
+        source=CallProvenance.Source.EU_FUNDING_TENDERS,
+        source_identifier=other.identifier,
+        fetched_at=timezone.now(),
+        checked_at=timezone.now(),
+    )
+    demo.load()
+    other.refresh_from_db()
+    assert other.source == "EU Funding & Tenders portal" and other.last_checked is not None
+    fetched.refresh_from_db()
+    assert fetched.last_checked is None
